@@ -1,0 +1,54 @@
+# BTS Tracker: `make run` sets up and serves the app, `make test` runs every test.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+# The first of these that is Python 3.12 or newer builds the virtualenv.
+PYTHON_CANDIDATES := python3.13 python3.12 python3 python
+FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
+	  if command -v $$p >/dev/null 2>&1 && \
+	     $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	    echo $$p; break; fi; done
+
+.PHONY: run test lint format clean
+
+$(STAMP): requirements.txt
+	@if [ ! -x $(PY) ]; then \
+	  python="$$($(FIND_PYTHON))"; \
+	  if [ -z "$$python" ]; then \
+	    echo "BTS Tracker needs Python 3.12 or newer, and none was found (tried: $(PYTHON_CANDIDATES))." >&2; \
+	    echo "Install Python 3.12+ and run this again." >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Creating $(VENV) with $$python ($$($$python --version))"; \
+	  $$python -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+# Local development: DEBUG on, embedded SQLite unless DATABASE_URL is set.
+run: export DEBUG ?= 1
+run: $(STAMP)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	@echo
+	@echo "  BTS Tracker is at http://127.0.0.1:$(PORT)/  (log in as demo / demo)"
+	@echo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,118 @@
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.utils import timezone
+
+from productions import services
+from productions.models import ChecklistItem, CrewMember, CrewRole, Production
+
+CREW = [
+    ("Mina Park", "mina.park@example.com", "Director"),
+    ("Jordan Reyes", "jordan.reyes@example.com", "Producer"),
+    ("Sam Okafor", "sam.okafor@example.com", "Production coordinator"),
+    ("Lia Chen", "lia.chen@example.com", "Choreographer"),
+    ("Tomás Silva", "tomas.silva@example.com", "Cinematographer"),
+    ("Ava Novak", "ava.novak@example.com", "Costume designer"),
+    ("Kai Tanaka", "kai.tanaka@example.com", "Makeup artist"),
+    ("Noor Haddad", "noor.haddad@example.com", "Sound engineer"),
+    ("Ben Adler", "ben.adler@example.com", "Lighting designer"),
+    ("Rosa Diaz", "rosa.diaz@example.com", "Stage manager"),
+]
+
+PRODUCTIONS = [
+    {
+        "title": "Neon Nights",
+        "kind": Production.Kind.MUSIC_VIDEO,
+        "artist": "Luna Vega",
+        "venue": "Warehouse 9, Dockside",
+        "days": (10, 12),
+        "status": Production.Status.IN_PRODUCTION,
+        "crew": ["Mina Park", "Jordan Reyes", "Lia Chen", "Tomás Silva", "Ava Novak", "Kai Tanaka"],
+        "done_stages": 2,
+    },
+    {
+        "title": "Echoes Live 2027",
+        "kind": Production.Kind.CONCERT,
+        "artist": "The Echoes",
+        "venue": "Riverside Arena",
+        "days": (40, 41),
+        "status": Production.Status.PLANNING,
+        "crew": [
+            "Jordan Reyes",
+            "Sam Okafor",
+            "Noor Haddad",
+            "Ben Adler",
+            "Rosa Diaz",
+            "Ava Novak",
+        ],
+        "done_stages": 1,
+    },
+]
+
+DEMO_USERNAME = "demo"
+
+
+class Command(BaseCommand):
+    help = "Load demo productions and crew (safe to run again: nothing is duplicated)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        user = self.ensure_demo_user()
+        crew = {}
+        for name, email, role_name in CREW:
+            crew[name], _ = CrewMember.objects.get_or_create(
+                email=email,
+                defaults={"name": name, "default_role": CrewRole.objects.get(name=role_name)},
+            )
+
+        today = timezone.localdate()
+        for spec in PRODUCTIONS:
+            if Production.objects.filter(title=spec["title"]).exists():
+                self.stdout.write(f"{spec['title']}: already there")
+                continue
+            start, end = (today + datetime.timedelta(days=d) for d in spec["days"])
+            production = services.create_production(
+                user=user,
+                title=spec["title"],
+                kind=spec["kind"],
+                artist=spec["artist"],
+                venue=spec["venue"],
+                start_date=start,
+                end_date=end,
+                status=spec["status"],
+            )
+            for name in spec["crew"]:
+                member = crew[name]
+                services.add_assignment(production, crew_member=member, role=member.default_role)
+
+            # Tick the first stages off, assign a few open items, so the demo
+            # looks like a production under way.
+            stages = list(production.stages.all())
+            for stage in stages[: spec["done_stages"]]:
+                for item in stage.items.all():
+                    services.set_item_done(item, True, user=user)
+            open_items = ChecklistItem.objects.filter(stage__production=production, done=False)
+            for offset, (item, name) in enumerate(zip(open_items[:4], spec["crew"], strict=False)):
+                services.update_item(
+                    item, assignee=crew[name], due_date=start - datetime.timedelta(days=7 - offset)
+                )
+            self.stdout.write(f"{production.title}: created")
+
+    def ensure_demo_user(self):
+        # The well-known demo/demo login exists only for local development on
+        # the embedded SQLite database, never on a production deployment.
+        if not (settings.DEBUG and connection.vendor == "sqlite"):
+            self.stdout.write("Not creating the demo login (needs DEBUG and SQLite).")
+            return None
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=DEMO_USERNAME, defaults={"is_staff": True, "is_superuser": True}
+        )
+        if created:
+            user.set_password("demo")
+            user.save(update_fields=["password"])
+            self.stdout.write("Created login demo / demo")
+        return user

@@ -1,0 +1,80 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from productions import models
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("password")
+
+
+class CrewRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CrewRole
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Role {n}")
+    department = models.CrewRole.Department.PRODUCTION
+
+
+class CrewMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CrewMember
+
+    name = factory.Sequence(lambda n: f"Crew Member {n}")
+
+
+class ProductionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Production
+
+    title = factory.Sequence(lambda n: f"Production {n}")
+    slug = factory.Sequence(lambda n: f"production-{n}")
+    kind = models.Production.Kind.MUSIC_VIDEO
+
+
+class StageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Stage
+
+    production = factory.SubFactory(ProductionFactory)
+    name = factory.Sequence(lambda n: f"Stage {n}")
+
+
+class ChecklistItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ChecklistItem
+
+    stage = factory.SubFactory(StageFactory)
+    title = factory.Sequence(lambda n: f"Item {n}")
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Assignment
+
+    production = factory.SubFactory(ProductionFactory)
+    crew_member = factory.SubFactory(CrewMemberFactory)
+    role = factory.SubFactory(CrewRoleFactory)
+
+
+class StageTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.StageTemplate
+
+    kind = models.Production.Kind.OTHER
+    name = factory.Sequence(lambda n: f"Stage template {n}")
+    phase = models.Stage.Phase.PRE_PRODUCTION
+
+
+class ChecklistItemTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ChecklistItemTemplate
+
+    stage_template = factory.SubFactory(StageTemplateFactory)
+    title = factory.Sequence(lambda n: f"Item template {n}")
