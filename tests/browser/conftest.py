@@ -1,0 +1,52 @@
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        message = (
+            "Browser tests need Debian's Chromium at /usr/bin/chromium: "
+            "install it with `apt-get install -y chromium`."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-quic",
+            # Without this Chromium still looks up Google's update hosts; the
+            # tests may only talk to loopback.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+        ],
+    }
+
+
+@pytest.fixture
+def console_errors(page):
+    """Console errors (CSP violations, failed scripts) seen during the test.
+
+    A 422 answer is expected (a form with errors), though Chromium logs it.
+    """
+    errors = []
+
+    def on_console(msg):
+        if msg.type == "error" and "status of 422" not in msg.text:
+            errors.append(msg.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
