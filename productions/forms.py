@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Assignment, ChecklistItem, CrewMember, CrewRole, Production
+from .models import Assignment, ChecklistItem, CrewMember, CrewRole, Production, Stage
 
 
 class DateInput(forms.DateInput):
@@ -41,6 +41,10 @@ class ProductionFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False, choices=[("", "All statuses"), *Production.Status.choices]
     )
+
+
+class StageStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Stage.Status.choices)
 
 
 class AddItemForm(forms.Form):

@@ -6,7 +6,7 @@ per-production permissions will hook in here rather than in views or signals.
 """
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -65,10 +65,40 @@ def update_production(production, **fields):
     return production
 
 
+def sync_stage_status(stage):
+    """Move a stage's status along with its checklist.
+
+    All items done makes it done; some done makes it in progress; unticking
+    everything in a done stage sends it back to not started. A blocked stage
+    stays blocked until someone unblocks it by hand.
+    """
+    if stage.status == Stage.Status.BLOCKED:
+        return stage
+    counts = stage.items.aggregate(total=Count("pk"), done=Count("pk", filter=Q(done=True)))
+    if counts["total"] and counts["done"] == counts["total"]:
+        status = Stage.Status.DONE
+    elif counts["done"]:
+        status = Stage.Status.IN_PROGRESS
+    elif stage.status == Stage.Status.DONE:
+        status = Stage.Status.NOT_STARTED
+    else:
+        status = stage.status
+    if status != stage.status:
+        stage.status = status
+        stage.save(update_fields=["status"])
+    return stage
+
+
+def set_stage_status(stage, status):
+    stage.status = status
+    stage.save(update_fields=["status"])
+    return stage
+
+
 @transaction.atomic
 def add_item(stage, *, title, assignee=None, due_date=None, notes=""):
     last = stage.items.aggregate(last=Max("position"))["last"] or 0
-    return ChecklistItem.objects.create(
+    item = ChecklistItem.objects.create(
         stage=stage,
         title=title,
         assignee=assignee,
@@ -76,6 +106,8 @@ def add_item(stage, *, title, assignee=None, due_date=None, notes=""):
         notes=notes,
         position=last + 1,
     )
+    sync_stage_status(stage)
+    return item
 
 
 def update_item(item, **fields):
@@ -85,6 +117,7 @@ def update_item(item, **fields):
     return item
 
 
+@transaction.atomic
 def set_item_done(item, done, *, user):
     """Tick or untick an item, remembering who ticked it and when."""
     if item.done == done:
@@ -93,11 +126,14 @@ def set_item_done(item, done, *, user):
     item.done_at = timezone.now() if done else None
     item.done_by = user if done else None
     item.save(update_fields=["done", "done_at", "done_by"])
+    sync_stage_status(item.stage)
     return item
 
 
+@transaction.atomic
 def delete_item(item):
     item.delete()
+    sync_stage_status(item.stage)
 
 
 def add_assignment(production, *, crew_member, role):

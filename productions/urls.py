@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("productions/<slug:slug>/crew/", views.assignment_add, name="assignment_add"),
     path("assignments/<int:pk>/remove/", views.assignment_remove, name="assignment_remove"),
+    path("stages/<int:stage_pk>/status/", views.stage_status, name="stage_status"),
     path("stages/<int:stage_pk>/items/", views.item_add, name="item_add"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<int:pk>/toggle/", views.item_toggle, name="item_toggle"),

@@ -4,7 +4,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,7 +19,14 @@ from .access import (
     get_stage_for_user,
     productions_for_user,
 )
-from .forms import AddItemForm, AssignmentForm, ItemForm, ProductionFilterForm, ProductionForm
+from .forms import (
+    AddItemForm,
+    AssignmentForm,
+    ItemForm,
+    ProductionFilterForm,
+    ProductionForm,
+    StageStatusForm,
+)
 from .models import ChecklistItem, Progress, Stage
 
 DETAIL = "productions/production_detail.html"
@@ -137,6 +144,19 @@ def production_edit(request, slug):
 def production_detail(request, slug):
     production = get_production_for_user(request.user, slug)
     return render(request, DETAIL, _detail_context(production))
+
+
+@require_POST
+def stage_status(request, stage_pk):
+    stage = get_stage_for_user(request.user, stage_pk)
+    form = StageStatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Unknown stage status.")
+    services.set_stage_status(stage, form.cleaned_data["status"])
+    if not request.htmx:
+        return redirect(_stage_url(stage))
+    stage = Stage.objects.with_progress().get(pk=stage.pk)
+    return render(request, f"{DETAIL}#stage-progress", {"stage": stage})
 
 
 @require_POST

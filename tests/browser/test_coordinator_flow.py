@@ -2,11 +2,12 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from productions.models import ChecklistItem, Production
+from productions.models import ChecklistItem, Production, Stage
 from tests.factories import CrewMemberFactory, CrewRoleFactory, UserFactory
 
 # The live server flushes the database after each test; serialized rollback
@@ -56,7 +57,13 @@ def test_it_runs_the_coordinator_flow(page, live_server, console_errors):
     first.get_by_role("button", name="Mark as done").click()
     expect(first.get_by_role("button", name="Mark as not done")).to_be_visible()
     expect(concept.get_by_text("1 of 4 done")).to_be_visible()
+    expect(concept.get_by_label("Status")).to_have_value("in_progress")
     expect(page.locator("#production-progress")).to_contain_text("1 of")
+
+    # A stage can be flagged as blocked by hand.
+    filming = page.locator("section", has=page.get_by_role("heading", name="Filming"))
+    filming.get_by_label("Status").select_option(label="Blocked")
+    expect(filming.locator("select.stage-status-blocked")).to_be_visible()
 
     # Add an item; an empty title is refused with a message.
     concept.get_by_role("button", name="Add").click()
@@ -98,10 +105,12 @@ def test_it_runs_the_coordinator_flow(page, live_server, console_errors):
         page.get_by_role("link", name="Export CSV").click()
     download = download_info.value
     assert download.suggested_filename.startswith("neon-nights-checklist")
-    rows = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:4] == ["Production", "Stage", "Phase", "Item"]
     drone = next(row for row in rows if row[3] == "Book the drone operator")
     assert drone[4:7] == ["Lia Chen", "Choreographer", "2027-03-05"]
 
     assert ChecklistItem.objects.filter(done=True).count() == 1
+    assert Stage.objects.get(name="Filming").status == Stage.Status.BLOCKED
     assert console_errors == []
