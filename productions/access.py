@@ -25,7 +25,7 @@ def get_stage_for_user(user, pk):
 
 
 def get_item_for_user(user, pk):
-    items = ChecklistItem.objects.select_related("stage__production", "assignee")
+    items = ChecklistItem.objects.select_related("stage__production", "assignee", "done_by")
     return get_object_or_404(items.filter(stage__production__in=productions_for_user(user)), pk=pk)
 
 

@@ -19,10 +19,15 @@ from .models import (
     StageTemplate,
 )
 
+# Slugs that would shadow another URL under /productions/.
+RESERVED_SLUGS = {"new"}
+
 
 def unique_slug(title):
     base = slugify(title)[:200] or "production"
-    taken = set(Production.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken = RESERVED_SLUGS | set(
+        Production.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

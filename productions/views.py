@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -48,9 +49,17 @@ def _crew_context(production, form=None):
 
 
 def _detail_context(production, **extra):
-    items = ChecklistItem.objects.select_related("assignee", "done_by")
+    # FETCH_RAISE turns any relation the template reads without it being
+    # loaded here into an error in the tests, rather than one query per item.
+    items = ChecklistItem.objects.select_related("assignee", "done_by").fetch_mode(
+        models.FETCH_RAISE
+    )
+    # Counting items groups the rows, which drops Meta.ordering: order explicitly.
     stages = list(
-        production.stages.with_progress().prefetch_related(Prefetch("items", queryset=items))
+        production.stages.with_progress()
+        .fetch_mode(models.FETCH_RAISE)
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("items", queryset=items))
     )
     return {
         **_crew_context(production),
@@ -314,7 +323,7 @@ def production_export_csv(request, slug):
                 item.stage.get_phase_display(),
                 _csv_safe(item.title),
                 _csv_safe(assignee.name) if assignee else "",
-                role,
+                _csv_safe(role),
                 item.due_date.isoformat() if item.due_date else "",
                 "yes" if item.done else "no",
                 done_at,
