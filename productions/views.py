@@ -260,7 +260,7 @@ def assignment_add(request, slug):
 
     if request.htmx:
         return render(request, f"{DETAIL}#crew", _crew_context(production, form), status=422)
-    context = _detail_context(production, **_crew_context(production, form))
+    context = _detail_context(production, assignment_form=form)
     return render(request, DETAIL, context, status=422)
 
 
