@@ -112,32 +112,26 @@ def production_list(request):
 
 @require_http_methods(["GET", "POST"])
 def production_create(request):
-    form = ProductionForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if form.is_bound:
-        if form.is_valid():
-            production = services.create_production(user=request.user, **form.cleaned_data)
-            messages.success(request, f"Created {production}, with its stages ready.")
-            if request.htmx:
-                return HttpResponseClientRedirect(production.get_absolute_url())
-            return redirect(production)
-        status = 422
-
-    template_name = "productions/production_form.html"
-    if request.htmx:
-        template_name += "#form"
-    return render(request, template_name, {"form": form}, status=status)
+    return _production_form(request, production=None)
 
 
 @require_http_methods(["GET", "POST"])
 def production_edit(request, slug):
-    production = get_production_for_user(request.user, slug)
+    return _production_form(request, get_production_for_user(request.user, slug))
+
+
+def _production_form(request, production):
+    """The new-production and edit-details form: one template, one flow."""
     form = ProductionForm(request.POST if request.method == "POST" else None, instance=production)
     status = 200
     if form.is_bound:
         if form.is_valid():
-            services.update_production(production, **form.cleaned_data)
-            messages.success(request, f"Saved {production}.")
+            if production is None:
+                production = services.create_production(user=request.user, **form.cleaned_data)
+                messages.success(request, f"Created {production}, with its stages ready.")
+            else:
+                services.update_production(production, **form.cleaned_data)
+                messages.success(request, f"Saved {production}.")
             if request.htmx:
                 return HttpResponseClientRedirect(production.get_absolute_url())
             return redirect(production)
