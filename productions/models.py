@@ -38,6 +38,13 @@ class CrewRole(models.Model):
 
     class Meta:
         ordering = ["department", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="crew_role_unique_name_ci",
+                violation_error_message="A crew role with this name already exists.",
+            ),
+        ]
 
     def __str__(self):
         return self.name

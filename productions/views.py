@@ -9,6 +9,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
@@ -105,9 +106,13 @@ def production_list(request):
     page = Paginator(productions, PRODUCTIONS_PER_PAGE).get_page(request.GET.get("page"))
 
     template_name = "productions/production_list.html"
-    if request.htmx:
+    # Back/forward past htmx's history cache asks for the whole page again.
+    if request.htmx and not request.htmx.history_restore_request:
         template_name += "#results"
-    return render(request, template_name, {"form": form, "page": page})
+    response = render(request, template_name, {"form": form, "page": page})
+    # The same URL answers a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_http_methods(["GET", "POST"])

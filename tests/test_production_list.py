@@ -162,3 +162,15 @@ def test_it_needs_a_login(client, db):
 
 def test_it_refuses_post(logged_in):
     assert logged_in.post(URL).status_code == 405
+
+
+def test_it_answers_a_history_restore_with_the_whole_page(logged_in):
+    response = logged_in.get(
+        "/?q=neon", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert b"<html" in response.content
+
+
+def test_it_varies_on_hx_request(logged_in):
+    response = logged_in.get("/", headers={"HX-Request": "true"})
+    assert "HX-Request" in response["Vary"]

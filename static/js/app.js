@@ -19,3 +19,12 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   document.body.addEventListener("htmx:beforeRequest", () => box.classList.add("d-none"));
 });
+
+// Back/forward restores htmx's snapshot of the page, but not what was typed
+// into the filter form: set the controls from the restored URL.
+document.addEventListener("htmx:historyRestore", () => {
+  const params = new URLSearchParams(window.location.search);
+  document.querySelectorAll("form[role=search] [name]").forEach((field) => {
+    field.value = params.get(field.name) || "";
+  });
+});
