@@ -1,0 +1,93 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+
+from productions.models import (
+    Assignment,
+    ChecklistItem,
+    CrewMember,
+    Production,
+    Stage,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Production, Stage, ChecklistItem, CrewMember, Assignment]
+
+
+def load_demo():
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_it_loads_the_demo_data():
+    load_demo()
+
+    assert all(counts().values())
+
+
+def test_it_duplicates_nothing_when_run_again(settings):
+    settings.DEBUG = True
+    load_demo()
+    first = counts()
+
+    load_demo()
+
+    assert counts() == first
+    assert get_user_model().objects.filter(username="demo").count() <= 1
+
+
+@pytest.mark.parametrize("kind", [Production.Kind.MUSIC_VIDEO, Production.Kind.CONCERT])
+def test_it_creates_a_production_under_way_of_each_kind(kind):
+    load_demo()
+
+    production = Production.objects.get(kind=kind)
+    items = ChecklistItem.objects.filter(stage__production=production)
+    assert production.assignments.exists()
+    assert items.filter(done=True).exists()
+    assert items.filter(done=False).exists()
+    assert items.filter(done=False, assignee__isnull=False).exists()
+
+
+def test_it_assigns_crew_in_their_default_roles():
+    load_demo()
+
+    assert Assignment.objects.exists()
+    for assignment in Assignment.objects.select_related("crew_member"):
+        assert assignment.role_id == assignment.crew_member.default_role_id
+
+
+def test_it_creates_the_demo_login_for_local_development(settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("The demo login is only created on SQLite.")
+    settings.DEBUG = True
+
+    load_demo()
+
+    user = get_user_model().objects.get(username="demo")
+    assert user.check_password("demo")
+    assert user.is_superuser
+
+
+def test_it_never_creates_the_demo_login_on_postgresql(settings):
+    if connection.vendor == "sqlite":
+        pytest.skip("Needs a database other than SQLite.")
+    settings.DEBUG = True
+
+    load_demo()
+
+    assert not get_user_model().objects.filter(username="demo").exists()
+
+
+def test_it_creates_no_demo_login_without_debug(settings):
+    settings.DEBUG = False
+
+    load_demo()
+
+    assert not get_user_model().objects.filter(username="demo").exists()
