@@ -79,7 +79,7 @@ def test_it_answers_htmx_with_the_updated_row(logged_in, item):
     assert "<html" not in html
     assert html.lstrip().startswith(f'<li id="item-{item.pk}"')
     assert '<div class="item-title">Book the big van</div>' in html
-    assert "👤 Ana Ruiz" in html
+    assert "Assigned to Ana Ruiz" in html
     item.refresh_from_db()
     assert item.title == "Book the big van"
 

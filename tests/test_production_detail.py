@@ -58,7 +58,7 @@ def test_it_shows_who_does_what_and_what_is_done(logged_in, production, user):
         in html
     )
     assert "by coordinator" in html
-    assert "👤 Ana Ruiz" in html
+    assert "Assigned to Ana Ruiz" in html
     assert "1 of 2 done" in html
     assert "1 of 2 items done (50%)" in html
 
