@@ -23,7 +23,11 @@ $(STAMP): requirements.txt
 	    exit 1; \
 	  fi; \
 	  echo "Creating $(VENV) with $$python ($$($$python --version))"; \
-	  $$python -m venv $(VENV); \
+	  if ! $$python -m venv $(VENV); then \
+	    rm -rf $(VENV); \
+	    echo "Could not create a virtualenv: on Debian/Ubuntu, apt-get install python3-venv." >&2; \
+	    exit 1; \
+	  fi; \
 	fi
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt

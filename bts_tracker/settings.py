@@ -126,6 +126,9 @@ STORAGES = {
     },
 }
 
+# Raise on a relation a page reads without loading it (views opt in per query).
+STRICT_FETCHING = envbool("STRICT_FETCHING", str(DEBUG))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -32,7 +32,7 @@ class CrewRole(models.Model):
         LOGISTICS = "logistics", "Logistics"
         TALENT = "talent", "Talent"
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
     department = models.CharField(max_length=20, choices=Department)
     description = models.TextField(blank=True)
 

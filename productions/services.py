@@ -77,6 +77,11 @@ def sync_stage_status(stage):
     everything in a done stage sends it back to not started. A blocked stage
     stays blocked until someone unblocks it by hand.
     """
+    # Lock the stage row first: two people ticking the last two items at once
+    # must not both count before the other's tick and leave it "in progress".
+    stage.status = (
+        Stage.objects.select_for_update().values_list("status", flat=True).get(pk=stage.pk)
+    )
     if stage.status == Stage.Status.BLOCKED:
         return stage
     counts = stage.items.aggregate(total=Count("pk"), done=Count("pk", filter=Q(done=True)))

@@ -1,6 +1,7 @@
 import csv
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import models
@@ -10,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import services
 from .access import (
@@ -50,15 +51,15 @@ def _crew_context(production, form=None):
 
 
 def _detail_context(production, **extra):
-    # FETCH_RAISE turns any relation the template reads without it being
-    # loaded here into an error in the tests, rather than one query per item.
-    items = ChecklistItem.objects.select_related("assignee", "done_by").fetch_mode(
-        models.FETCH_RAISE
-    )
+    # Strict fetching (tests, DEBUG) turns a relation the template reads without
+    # it being loaded here into an error; in production a slip costs one query
+    # for all peers instead of one per item.
+    fetch_mode = models.FETCH_RAISE if settings.STRICT_FETCHING else models.FETCH_PEERS
+    items = ChecklistItem.objects.select_related("assignee", "done_by").fetch_mode(fetch_mode)
     # Counting items groups the rows, which drops Meta.ordering: order explicitly.
     stages = list(
         production.stages.with_progress()
-        .fetch_mode(models.FETCH_RAISE)
+        .fetch_mode(fetch_mode)
         .order_by("position", "pk")
         .prefetch_related(Prefetch("items", queryset=items))
     )
@@ -87,22 +88,22 @@ def _checklist_response(request, stage, main_html=""):
             request,
         )
     )
-    response = HttpResponse(html)
-    # Lets other parts of the page refresh themselves when they need to.
-    return trigger_client_event(response, "checklistChanged")
+    return HttpResponse(html)
 
 
-@require_GET
+@require_safe
 def production_list(request):
     form = ProductionFilterForm(request.GET)
     # Counting items groups the rows, which drops Meta.ordering: order explicitly.
     productions = productions_for_user(request.user).with_progress().order_by("-created_at", "-pk")
-    if form.is_valid():
-        productions = productions.search(form.cleaned_data["q"])
-        if kind := form.cleaned_data["kind"]:
-            productions = productions.filter(kind=kind)
-        if status := form.cleaned_data["status"]:
-            productions = productions.filter(status=status)
+    form.is_valid()
+    # A stale or mistyped filter is ignored on its own; the others still apply.
+    filters = form.cleaned_data
+    productions = productions.search(filters.get("q"))
+    if kind := filters.get("kind"):
+        productions = productions.filter(kind=kind)
+    if status := filters.get("status"):
+        productions = productions.filter(status=status)
     page = Paginator(productions, PRODUCTIONS_PER_PAGE).get_page(request.GET.get("page"))
 
     template_name = "productions/production_list.html"
@@ -148,7 +149,7 @@ def _production_form(request, production):
     return render(request, template_name, {"form": form, "production": production}, status=status)
 
 
-@require_GET
+@require_safe
 def production_detail(request, slug):
     production = get_production_for_user(request.user, slug)
     return render(request, DETAIL, _detail_context(production))
@@ -188,7 +189,7 @@ def item_add(request, stage_pk):
     return render(request, template_name, context, status=422)
 
 
-@require_GET
+@require_safe
 def item_detail(request, pk):
     item = get_item_for_user(request.user, pk)
     if not request.htmx:
@@ -211,7 +212,12 @@ def item_toggle(request, pk):
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk):
     item = get_item_for_user(request.user, pk)
-    form = ItemForm(request.POST if request.method == "POST" else None, instance=item)
+    form = ItemForm(
+        request.POST if request.method == "POST" else None,
+        instance=item,
+        # Several rows can be in edit mode at once: keep their field ids apart.
+        auto_id=f"item-{item.pk}-%s",
+    )
     status = 200
     if form.is_bound:
         if form.is_valid():
@@ -282,7 +288,7 @@ def _csv_safe(value):
     return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
-@require_GET
+@require_safe
 def production_export_csv(request, slug):
     production = get_production_for_user(request.user, slug)
     items = (

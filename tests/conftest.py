@@ -14,6 +14,11 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _strict_fetching(settings):
+    settings.STRICT_FETCHING = True
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing is slow on purpose; tests only need passwords to check.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -20,19 +20,19 @@ def stage(request, db):
 def test_it_ticks_an_item_in_constant_queries(logged_in, stage, django_assert_num_queries):
     item = stage.items.first()
     # 1 session, 2 user, 3 the item with its stage, production, assignee and ticker,
-    # 4 savepoint, 5 update the item, 6 count the stage's items, 7 update the stage
-    # status, 8 release savepoint, 9 the stage with its counts for the progress bar,
-    # 10 the production's counts for its progress bar
-    with django_assert_num_queries(10):
+    # 4 savepoint, 5 update the item, 6 lock the stage, 7 count its items, 8 update
+    # its status, 9 release savepoint, 10 the stage with its counts for the progress
+    # bar, 11 the production's counts for its progress bar
+    with django_assert_num_queries(11):
         response = logged_in.post(f"/items/{item.pk}/toggle/", {"done": "1"}, headers=HTMX)
     assert response.status_code == 200
 
 
 def test_it_adds_an_item_in_constant_queries(logged_in, stage, django_assert_num_queries):
     # 1 session, 2 user, 3 the stage with its production, 4 savepoint, 5 the last
-    # position, 6 insert, 7 count the stage's items (status), 8 release savepoint,
-    # 9 the stage's counts, 10 the production's counts
-    with django_assert_num_queries(10):
+    # position, 6 insert, 7 lock the stage, 8 count its items (status), 9 release
+    # savepoint, 10 the stage's counts, 11 the production's counts
+    with django_assert_num_queries(11):
         response = logged_in.post(
             f"/stages/{stage.pk}/items/", {"title": "Call the venue"}, headers=HTMX
         )
@@ -41,9 +41,10 @@ def test_it_adds_an_item_in_constant_queries(logged_in, stage, django_assert_num
 
 def test_it_deletes_an_item_in_constant_queries(logged_in, stage, django_assert_num_queries):
     item = stage.items.first()
-    # 1 session, 2 user, 3 the item, 4 savepoint, 5 delete, 6 count the stage's
-    # items (status), 7 release savepoint, 8 the stage's counts, 9 the production's
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 the item, 4 savepoint, 5 delete, 6 lock the stage,
+    # 7 count its items (status), 8 release savepoint, 9 the stage's counts,
+    # 10 the production's counts
+    with django_assert_num_queries(10):
         response = logged_in.post(f"/items/{item.pk}/delete/", headers=HTMX)
     assert response.status_code == 200
 

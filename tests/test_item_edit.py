@@ -97,7 +97,7 @@ def test_it_shows_errors_next_to_the_field(logged_in, item, data, field, message
 
     assert response.status_code == 422
     assert b"<html" in response.content
-    assert f'id="error_1_id_{field}"><strong>{message}' in response.content.decode()
+    assert f'id="error_1_item-{item.pk}-{field}"><strong>{message}' in response.content.decode()
     item.refresh_from_db()
     assert item.title == "Book the van"
 
@@ -109,7 +109,7 @@ def test_it_answers_htmx_errors_with_the_form_fragment(logged_in, item):
     html = response.content.decode()
     assert "<html" not in html
     assert html.lstrip().startswith(f'<li id="item-{item.pk}"')
-    assert 'id="error_1_id_title"><strong>This field is required.' in html
+    assert f'id="error_1_item-{item.pk}-title"><strong>This field is required.' in html
     item.refresh_from_db()
     assert item.title == "Book the van"
 

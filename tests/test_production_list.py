@@ -174,3 +174,15 @@ def test_it_answers_a_history_restore_with_the_whole_page(logged_in):
 def test_it_varies_on_hx_request(logged_in):
     response = logged_in.get("/", headers={"HX-Request": "true"})
     assert "HX-Request" in response["Vary"]
+
+
+def test_it_keeps_the_search_when_another_filter_is_invalid(logged_in):
+    ProductionFactory(title="Neon Nights")
+    ProductionFactory(title="Echoes Live")
+    response = logged_in.get("/?q=neon&kind=bogus")
+    assert b"Neon Nights" in response.content
+    assert b"Echoes Live" not in response.content
+
+
+def test_it_answers_head(logged_in):
+    assert logged_in.head("/").status_code == 200
