@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('productions', '0003_crew_role_name_case_insensitive'),
+        ("productions", "0003_crew_role_name_case_insensitive"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='crewrole',
-            name='name',
+            model_name="crewrole",
+            name="name",
             field=models.CharField(max_length=100),
         ),
     ]
