@@ -1,10 +1,11 @@
 """BTS Tracker settings: one module, configured through environment variables.
 
 DEBUG, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL are the ones that matter; the
-README lists them all.
+README lists them all, and the ones a deployment behind HTTPS sets.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -14,8 +15,30 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE = ("1", "true", "yes", "on")
+FALSE = ("0", "false", "no", "off", "")
+
+
 def envbool(name, default):
-    return os.getenv(name, default).lower() in ("1", "true", "yes", "on")
+    """A yes/no variable. A typo ("ture") stops the app instead of meaning "no"."""
+    value = os.getenv(name, default).strip().lower()
+    if value not in TRUE + FALSE:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a yes/no value: use one of {', '.join(TRUE + FALSE[:-1])}."
+        )
+    return value in TRUE
+
+
+def envint(name, default, *, minimum=0):
+    """A whole number of at least `minimum`; anything else stops the app."""
+    value = os.getenv(name, default).strip()
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number >= {minimum}.")
+    return number
 
 
 def envlist(name, default):
@@ -46,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -54,17 +78,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bts_tracker.middleware.PermissionsPolicyMiddleware",
+    # 400 for an unreadable form body or a NUL byte, before anything reads them.
+    "bts_tracker.middleware.RejectMalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages for a logged-in user are never cached (static files are, by WhiteNoise).
+    "bts_tracker.middleware.NoStoreForUsersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Every page needs a login unless its view says otherwise (the login view does).
     "productions.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bts_tracker.urls"
@@ -81,6 +112,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
             ],
+            # pct5 (progress bar widths) and minutes, in every template.
+            "builtins": ["productions.templatetags.ui"],
         },
     },
 ]
@@ -106,6 +139,46 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "production_list"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-axes counts failed logins (the app's and the admin's): after
+# AXES_FAILURE_LIMIT failures for one username, or from one address, logins
+# for it are refused for AXES_COOLOFF_MINUTES, then allowed again.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5", minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15", minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "bts_tracker.middleware.client_ip"
+
+# Sessions last SESSION_COOKIE_AGE seconds (two weeks) from the last login.
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(14 * 24 * 60 * 60), minimum=60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", "False")
+
+# Invitations and password resets. With DEBUG, mail is printed to the console;
+# otherwise it goes out by SMTP. (Django 6.1's MAILERS replaces the EMAIL_*
+# settings; the environment variables keep their familiar names.)
+if DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.getenv("EMAIL_HOST", "localhost"),
+                "port": envint("EMAIL_PORT", "587", minimum=1),
+                "username": os.getenv("EMAIL_HOST_USER", ""),
+                "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": envbool("EMAIL_USE_TLS", "True"),
+                "timeout": 10,
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "BTS Tracker <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.getenv("TIME_ZONE", "UTC")
@@ -133,23 +206,34 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Everything is served from this origin: vendored Bootstrap and htmx, no CDN.
-# Bootstrap's CSS uses data: SVGs for form controls, and progress bars set their
-# width in a style attribute, hence the two relaxations below.
+# Bootstrap's CSS uses data: SVGs for form controls, the one relaxation below.
+# No inline styles: progress bars take their width from a class (app.css).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
 
+# Browser features no page uses (Django has no setting for this header).
+PERMISSIONS_POLICY = os.getenv(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()",
+)
+
+# HTTPS: all off by default (local HTTP); a deployment sets them (see README).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "False")
-if envbool("BEHIND_HTTPS_PROXY", "False"):
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "False")
+BEHIND_HTTPS_PROXY = envbool("BEHIND_HTTPS_PROXY", "False")
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 
 from .models import (
     Assignment,
@@ -12,6 +14,37 @@ from .models import (
 )
 
 
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Drops a posted id that is not one ("abc", "1.5") before the widget looks it up.
+
+    Django's widget filters the related table by the posted value to show the
+    current choice, which raises on a value of the wrong type: a 500 instead
+    of the form's "Select a valid choice" error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        valid = []
+        for item in value:
+            try:
+                target.run_validators(target.to_python(item))
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocomplete:
+    """Admin mixin: autocomplete fields use SafeAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(CrewRole)
 class CrewRoleAdmin(admin.ModelAdmin):
     list_display = ["name", "department", "description"]
@@ -21,7 +54,7 @@ class CrewRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CrewMember)
-class CrewMemberAdmin(admin.ModelAdmin):
+class CrewMemberAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_display = ["name", "default_role", "email", "phone", "user"]
     list_filter = ["default_role__department", "default_role"]
     list_select_related = ["default_role", "user"]
@@ -36,14 +69,14 @@ class StageInline(admin.TabularInline):
     show_change_link = True
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(SafeAutocomplete, admin.TabularInline):
     model = Assignment
     extra = 0
     autocomplete_fields = ["crew_member", "role"]
 
 
 @admin.register(Production)
-class ProductionAdmin(admin.ModelAdmin):
+class ProductionAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_display = ["title", "kind", "artist", "venue", "start_date", "end_date", "status"]
     list_filter = ["kind", "status", "start_date"]
     search_fields = ["title", "artist", "venue", "slug"]
@@ -54,7 +87,7 @@ class ProductionAdmin(admin.ModelAdmin):
     inlines = [StageInline, AssignmentInline]
 
 
-class ChecklistItemInline(admin.TabularInline):
+class ChecklistItemInline(SafeAutocomplete, admin.TabularInline):
     model = ChecklistItem
     fields = ["position", "title", "assignee", "due_date", "done", "done_at"]
     extra = 0
@@ -62,7 +95,7 @@ class ChecklistItemInline(admin.TabularInline):
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_display = ["name", "production", "phase", "position", "status", "due_date"]
     list_filter = ["phase", "status", "production__kind"]
     list_select_related = ["production"]
@@ -72,7 +105,7 @@ class StageAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_display = ["title", "stage", "production", "assignee", "due_date", "done", "done_at"]
     list_filter = ["done", "stage__phase", "stage__production__kind"]
     list_select_related = ["stage__production", "assignee"]
@@ -85,7 +118,7 @@ class ChecklistItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_display = ["crew_member", "role", "production"]
     list_filter = ["role__department", "role"]
     list_select_related = ["crew_member", "role", "production"]
@@ -109,7 +142,7 @@ class StageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistItemTemplate)
-class ChecklistItemTemplateAdmin(admin.ModelAdmin):
+class ChecklistItemTemplateAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_display = ["title", "stage_template", "position"]
     list_filter = ["stage_template__kind"]
     list_select_related = ["stage_template"]

@@ -1,0 +1,41 @@
+"""Small presentation filters. Load with `{% load ui %}`."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pct5(percent):
+    """A percentage rounded to the nearest 5 and kept within 0-100.
+
+    Only 0 and 100 show as an empty or a full bar: anything in between stays
+    within 5-95, so 1% is visible and 99% does not look finished.
+
+    Progress bars take their width from a `w-pct-N` class (static/css/app.css)
+    instead of a style attribute, which the Content-Security-Policy forbids.
+    """
+    try:
+        value = Decimal(str(percent))
+    except (InvalidOperation, ValueError, TypeError):
+        return 0
+    if not value.is_finite():
+        return 0
+    if value <= 0:
+        return 0
+    if value >= 100:
+        return 100
+    rounded = int((value / 5).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * 5
+    return min(max(rounded, 5), 95)
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as a whole number of minutes (rounded up), e.g. for the lockout page."""
+    try:
+        seconds = duration.total_seconds()
+    except AttributeError:
+        return ""
+    return int(-(-seconds // 60))
