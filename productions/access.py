@@ -1,34 +1,164 @@
-"""The one home of "who may see what".
+"""The one home of "who may do what".
 
-Every view looks objects up through these helpers. Today any logged-in user may
-see and edit every production; per-production member roles will narrow the
-querysets here (and only here). Lookups that miss raise Http404, so an object a
-user may not see is indistinguishable from one that does not exist.
+Every view looks objects up through these helpers. Each lookup returns the
+object together with an `Access`: the user's level on the object's production
+(staff count as managers everywhere). A lookup that misses, or finds something
+in a production the user is not a member of, raises Http404, so an object a
+user may not see cannot be told apart from one that does not exist. `require()`
+then refuses (403) a write the level does not allow.
+
+Templates receive the `Access` as `can` and show only the controls it allows;
+neither views nor templates check membership or `is_staff` themselves.
 """
 
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import IntegerField, OuterRef, Subquery, Value
 from django.shortcuts import get_object_or_404
 
-from .models import Assignment, ChecklistItem, Production, Stage
+from .models import (
+    Assignment,
+    ChecklistItem,
+    Comment,
+    CrewMember,
+    Membership,
+    Production,
+    Stage,
+)
+
+Level = Membership.Level
+
+
+@dataclass(frozen=True)
+class Access:
+    level: int
+
+    @property
+    def view(self):
+        return self.level >= Level.VIEWER
+
+    @property
+    def edit(self):
+        """Add, tick, edit, delete and restore items; stage status; comments; crew."""
+        return self.level >= Level.EDITOR
+
+    @property
+    def manage(self):
+        """The production itself, its stages, crew assignments and members."""
+        return self.level >= Level.MANAGER
+
+    @property
+    def label(self):
+        return Level(self.level).label
+
+
+def require(access, level):
+    """Refuse (403) what `access` does not allow; `level` is a Level."""
+    if access.level < level:
+        raise PermissionDenied(f"This needs {Level(level).label.lower()} access.")
+
+
+def _with_level(queryset, user, production_field):
+    """Annotate `access_level` (the user's level on the row's production) and
+    keep only rows the user may see: one query, whatever the lookup."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_staff:
+        return queryset.annotate(access_level=Value(Level.MANAGER, IntegerField()))
+    level = Membership.objects.filter(production=OuterRef(production_field), user=user).values(
+        "level"
+    )[:1]
+    return queryset.annotate(access_level=Subquery(level)).filter(access_level__isnull=False)
+
+
+def _lookup(queryset, user, production_field, **filters):
+    obj = get_object_or_404(_with_level(queryset, user, production_field), **filters)
+    return obj, Access(obj.access_level)
 
 
 def productions_for_user(user):
-    return Production.objects.all()
+    """Live productions the user may see, each annotated with `access_level`."""
+    return _with_level(Production.objects.all(), user, "pk")
+
+
+def deleted_productions_for_user(user):
+    """Productions in the trash that the user manages (and so may restore)."""
+    queryset = _with_level(Production.all_objects.in_trash(), user, "pk")
+    return queryset.filter(access_level__gte=Level.MANAGER)
 
 
 def get_production_for_user(user, slug):
-    return get_object_or_404(productions_for_user(user), slug=slug)
+    return _lookup(Production.objects.all(), user, "pk", slug=slug)
+
+
+def get_deleted_production_for_user(user, pk):
+    production, access = _lookup(Production.all_objects.in_trash(), user, "pk", pk=pk)
+    require(access, Level.MANAGER)
+    return production, access
 
 
 def get_stage_for_user(user, pk):
-    stages = Stage.objects.select_related("production")
-    return get_object_or_404(stages.filter(production__in=productions_for_user(user)), pk=pk)
+    stages = Stage.objects.select_related("production").filter(production__deleted_at__isnull=True)
+    return _lookup(stages, user, "production", pk=pk)
+
+
+def get_deleted_stage_for_user(user, pk):
+    stages = Stage.all_objects.select_related("production").filter(
+        deleted_at__isnull=False, production__deleted_at__isnull=True
+    )
+    return _lookup(stages, user, "production", pk=pk)
+
+
+def _live_items():
+    return ChecklistItem.objects.filter(
+        stage__deleted_at__isnull=True, stage__production__deleted_at__isnull=True
+    )
 
 
 def get_item_for_user(user, pk):
-    items = ChecklistItem.objects.select_related("stage__production", "assignee", "done_by")
-    return get_object_or_404(items.filter(stage__production__in=productions_for_user(user)), pk=pk)
+    items = _live_items().select_related("stage__production", "assignee", "done_by", "updated_by")
+    return _lookup(items, user, "stage__production", pk=pk)
+
+
+def get_deleted_item_for_user(user, pk):
+    items = ChecklistItem.all_objects.select_related("stage__production").filter(
+        deleted_at__isnull=False,
+        stage__deleted_at__isnull=True,
+        stage__production__deleted_at__isnull=True,
+    )
+    return _lookup(items, user, "stage__production", pk=pk)
 
 
 def get_assignment_for_user(user, pk):
-    assignments = Assignment.objects.select_related("production", "crew_member", "role")
-    return get_object_or_404(assignments.filter(production__in=productions_for_user(user)), pk=pk)
+    assignments = Assignment.objects.select_related("production", "crew_member", "role").filter(
+        production__deleted_at__isnull=True
+    )
+    return _lookup(assignments, user, "production", pk=pk)
+
+
+def get_membership_for_user(user, pk):
+    memberships = Membership.objects.select_related("production", "user").filter(
+        production__deleted_at__isnull=True
+    )
+    return _lookup(memberships, user, "production", pk=pk)
+
+
+def get_comment_for_user(user, pk):
+    comments = Comment.objects.select_related("item__stage__production", "author").filter(
+        item__deleted_at__isnull=True,
+        item__stage__deleted_at__isnull=True,
+        item__stage__production__deleted_at__isnull=True,
+    )
+    return _lookup(comments, user, "item__stage__production", pk=pk)
+
+
+def crew_for_user(user):
+    """The crew directory a user may pick from when assigning.
+
+    It is the company's shared directory (names and usual roles), so a new
+    production can be staffed from it; contact details are shown only on the
+    crew panel of productions the person is on, to their members."""
+    if not user.is_authenticated:
+        return CrewMember.objects.none()
+    return CrewMember.objects.all()

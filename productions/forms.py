@@ -1,14 +1,49 @@
 from django import forms
+from django.db import models
+from django.db.models import Exists, OuterRef
 
 from .models import Assignment, ChecklistItem, CrewMember, CrewRole, Production, Stage
+from .textclean import CleanCharField
+
+
+def clean_text_formfield(db_field, **kwargs):
+    """Model text fields as form fields that drop control and bidi characters.
+
+    Used as ModelForms' `formfield_callback` (and by the admin)."""
+    if type(db_field) is models.CharField and not db_field.choices:
+        return db_field.formfield(form_class=CleanCharField, **kwargs)
+    if type(db_field) is models.TextField:
+        return db_field.formfield(form_class=CleanCharField, multiline=True, **kwargs)
+    return db_field.formfield(**kwargs)
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ProductionForm(forms.ModelForm):
+class TextForm(forms.ModelForm):
     class Meta:
+        formfield_callback = clean_text_formfield
+
+
+class VersionedForm(TextForm):
+    """Carries the version of the object it was opened on, so a save made over
+    someone else's change can be refused instead of silently overwriting it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def changed_fields(self):
+        """The cleaned model fields, without the version."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class ProductionForm(VersionedForm):
+    class Meta(TextForm.Meta):
         model = Production
         fields = [
             "title",
@@ -51,11 +86,12 @@ class ProductionFilterForm(forms.Form):
 
 
 class StageStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Stage.Status.choices)
+    status = forms.ChoiceField(choices=[*Stage.Status.choices, ("auto", "Follow the checklist")])
+    confirmed = forms.BooleanField(required=False)
 
 
 class AddItemForm(forms.Form):
-    title = forms.CharField(max_length=300, strip=True)
+    title = CleanCharField(max_length=300, strip=True)
 
 
 class CrewMemberChoiceField(forms.ModelChoiceField):
@@ -63,19 +99,53 @@ class CrewMemberChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.default_role})" if obj.default_role else obj.name
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(VersionedForm):
     assignee = CrewMemberChoiceField(
-        queryset=CrewMember.objects.select_related("default_role"), required=False
+        queryset=CrewMember.objects.none(), required=False, empty_label="Unassigned"
     )
 
-    class Meta:
+    class Meta(TextForm.Meta):
         model = ChecklistItem
         fields = ["title", "assignee", "due_date", "notes"]
         widgets = {"due_date": DateInput, "notes": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, crew, production, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The production's own crew first, then the rest of the user's crew.
+        on_crew = Assignment.objects.filter(production=production, crew_member=OuterRef("pk"))
+        self.fields["assignee"].queryset = (
+            crew.select_related("default_role")
+            .annotate(on_crew=Exists(on_crew))
+            .order_by("-on_crew", "name", "pk")
+        )
+
+
+class CommentForm(forms.Form):
+    body = CleanCharField(
+        multiline=True, label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CrewMemberForm(TextForm):
+    """A freelancer new to the directory, added from a production page."""
+
+    role = forms.ModelChoiceField(queryset=CrewRole.objects.all())
+
+    class Meta(TextForm.Meta):
+        model = CrewMember
+        fields = ["name", "role", "email", "phone"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email and CrewMember.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "Someone in the crew directory already has this email: assign them instead."
+            )
+        return email
+
 
 class AssignmentForm(forms.ModelForm):
-    crew_member = CrewMemberChoiceField(queryset=CrewMember.objects.select_related("default_role"))
+    crew_member = CrewMemberChoiceField(queryset=CrewMember.objects.none())
     role = forms.ModelChoiceField(
         queryset=CrewRole.objects.all(),
         required=False,
@@ -86,9 +156,12 @@ class AssignmentForm(forms.ModelForm):
         model = Assignment
         fields = ["crew_member", "role"]
 
-    def __init__(self, *args, production, **kwargs):
+    def __init__(self, *args, production, crew, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.production = production
+        self.fields["crew_member"].queryset = crew.select_related("default_role").order_by(
+            "name", "pk"
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,28 @@ class CrewMember(models.Model):
         return self.name
 
 
+class LiveManager(models.Manager):
+    """Hides what is in the trash. `all_objects` still sees it (and the admin
+    and cascading deletes use the plain base manager)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+LIVE_ITEMS = Q(stages__deleted_at__isnull=True, stages__items__deleted_at__isnull=True)
+
+
 class ProductionQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
     def with_progress(self):
         return self.annotate(
-            item_count=Count("stages__items"),
-            done_count=Count("stages__items", filter=Q(stages__items__done=True)),
+            item_count=Count("stages__items", filter=LIVE_ITEMS),
+            done_count=Count("stages__items", filter=LIVE_ITEMS & Q(stages__items__done=True)),
         )
 
     def search(self, text):
@@ -123,18 +141,30 @@ class Production(models.Model):
     venue = models.CharField(max_length=200, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=5000)
     status = models.CharField(max_length=20, choices=Status, default=Status.PLANNING)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Bumped by every edit of the fields above: a save carrying an older
+    # version was made over someone else's change and is refused.
+    version = models.PositiveIntegerField(default=1)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
-    objects = ProductionQuerySet.as_manager()
+    objects = LiveManager.from_queryset(ProductionQuerySet)()
+    all_objects = ProductionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        base_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
@@ -158,17 +188,18 @@ class Production(models.Model):
 
     def checklist_progress(self):
         """One aggregate query, for refreshing the progress bar after a change."""
-        counts = ChecklistItem.objects.filter(stage__production=self).aggregate(
-            total=Count("pk"), done=Count("pk", filter=Q(done=True))
-        )
+        counts = ChecklistItem.objects.filter(
+            stage__production=self, stage__deleted_at__isnull=True
+        ).aggregate(total=Count("pk"), done=Count("pk", filter=Q(done=True)))
         return Progress(counts["done"], counts["total"])
 
 
 class StageQuerySet(models.QuerySet):
     def with_progress(self):
+        live = Q(items__deleted_at__isnull=True)
         return self.annotate(
-            item_count=Count("items"),
-            done_count=Count("items", filter=Q(items__done=True)),
+            item_count=Count("items", filter=live),
+            done_count=Count("items", filter=live & Q(items__done=True)),
         )
 
 
@@ -189,13 +220,31 @@ class Stage(models.Model):
     phase = models.CharField(max_length=20, choices=Phase, default=Phase.PRE_PRODUCTION)
     position = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=Status, default=Status.NOT_STARTED)
+    # Set when someone chose the status by hand: the checklist then no longer
+    # moves it until they hand it back ("Follow the checklist").
+    status_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status_set_at = models.DateTimeField(null=True, blank=True)
+    status_manual = models.BooleanField(default=False)
     due_date = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=5000)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
-    objects = StageQuerySet.as_manager()
+    objects = LiveManager.from_queryset(StageQuerySet)()
+    all_objects = StageQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
+        base_manager_name = "all_objects"
         indexes = [models.Index(fields=["production", "position"], name="stage_order_idx")]
 
     def __str__(self):
@@ -207,10 +256,15 @@ class Stage(models.Model):
         return Progress(self.done_count, self.item_count)
 
 
+class ChecklistItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done=False)
+
+
 class ChecklistItem(models.Model):
     stage = models.ForeignKey(Stage, models.CASCADE, related_name="items")
     title = models.CharField(max_length=300)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=5000)
     assignee = models.ForeignKey(
         CrewMember, models.SET_NULL, null=True, blank=True, related_name="checklist_items"
     )
@@ -221,9 +275,22 @@ class ChecklistItem(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = LiveManager.from_queryset(ChecklistItemQuerySet)()
+    all_objects = ChecklistItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
+        base_manager_name = "all_objects"
         indexes = [models.Index(fields=["stage", "position"], name="item_order_idx")]
         constraints = [
             models.CheckConstraint(
@@ -284,3 +351,144 @@ class ChecklistItemTemplate(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Membership(models.Model):
+    """A user's access to one production. "Role" means a job on set (CrewRole);
+    this is what a login may see and do."""
+
+    class Level(models.IntegerChoices):
+        # Ordered: each level may do everything the ones below it may.
+        VIEWER = 10, "Viewer"
+        EDITOR = 20, "Editor"
+        MANAGER = 30, "Manager"
+
+    production = models.ForeignKey(Production, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    level = models.PositiveSmallIntegerField(choices=Level, default=Level.VIEWER)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-level", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["production", "user"],
+                name="membership_unique_user",
+                violation_error_message="This person is already a member of this production.",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=[10, 20, 30]), name="membership_level_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_level_display()} on {self.production}"
+
+
+class Activity(models.Model):
+    """One entry of a production's activity log, written by the service that
+    made the change, in the same transaction. It names what it is about in
+    text, so it outlives the item, stage or person it mentions."""
+
+    class Kind(models.TextChoices):
+        PRODUCTION_CREATED = "production_created", "Production created"
+        PRODUCTION_EDITED = "production_edited", "Production edited"
+        PRODUCTION_DELETED = "production_deleted", "Production deleted"
+        PRODUCTION_RESTORED = "production_restored", "Production restored"
+        STAGE_STATUS = "stage_status", "Stage status"
+        STAGE_DELETED = "stage_deleted", "Stage deleted"
+        STAGE_RESTORED = "stage_restored", "Stage restored"
+        ITEM_ADDED = "item_added", "Item added"
+        ITEM_TICKED = "item_ticked", "Item ticked"
+        ITEM_UNTICKED = "item_unticked", "Item unticked"
+        ITEM_EDITED = "item_edited", "Item edited"
+        ITEM_DELETED = "item_deleted", "Item deleted"
+        ITEM_RESTORED = "item_restored", "Item restored"
+        COMMENTED = "commented", "Comment"
+        TRASH_EMPTIED = "trash_emptied", "Trash emptied"
+        MEMBER_ADDED = "member_added", "Member added"
+        MEMBER_CHANGED = "member_changed", "Member level changed"
+        MEMBER_REMOVED = "member_removed", "Member removed"
+        CREW_ASSIGNED = "crew_assigned", "Crew assigned"
+        CREW_REMOVED = "crew_removed", "Crew removed"
+        CREW_CREATED = "crew_created", "Crew member added"
+        ADMIN = "admin", "Changed in the admin"
+
+    production = models.ForeignKey(Production, models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind)
+    # What it is about, as it was called at the time.
+    subject = models.CharField(max_length=300, blank=True)
+    stage = models.ForeignKey(Stage, models.SET_NULL, null=True, blank=True, related_name="+")
+    item = models.ForeignKey(
+        ChecklistItem, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # {"field": [before, after]} for edits; free detail ("status", "note") else.
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "activities"
+        indexes = [
+            models.Index(fields=["production", "-created_at"], name="activity_feed_idx"),
+        ]
+
+    VERBS = {
+        Kind.PRODUCTION_CREATED: "created the production",
+        Kind.PRODUCTION_EDITED: "edited the production details",
+        Kind.PRODUCTION_DELETED: "moved the production to the trash",
+        Kind.PRODUCTION_RESTORED: "restored the production",
+        Kind.STAGE_STATUS: "set the status of",
+        Kind.STAGE_DELETED: "moved to the trash the stage",
+        Kind.STAGE_RESTORED: "restored the stage",
+        Kind.ITEM_ADDED: "added",
+        Kind.ITEM_TICKED: "ticked",
+        Kind.ITEM_UNTICKED: "unticked",
+        Kind.ITEM_EDITED: "edited",
+        Kind.ITEM_DELETED: "moved to the trash",
+        Kind.ITEM_RESTORED: "restored",
+        Kind.COMMENTED: "commented on",
+        Kind.TRASH_EMPTIED: "emptied the trash",
+        Kind.MEMBER_ADDED: "added the member",
+        Kind.MEMBER_CHANGED: "changed the access of",
+        Kind.MEMBER_REMOVED: "removed the member",
+        Kind.CREW_ASSIGNED: "assigned",
+        Kind.CREW_REMOVED: "removed from the crew",
+        Kind.CREW_CREATED: "added the freelancer",
+        Kind.ADMIN: "changed in the admin",
+    }
+
+    def __str__(self):
+        return f"{self.actor_name or 'Someone'} {self.verb} {self.subject}".strip()
+
+    @property
+    def verb(self):
+        return self.VERBS.get(self.kind, self.get_kind_display().lower())
+
+    @property
+    def edits(self):
+        """[(field, before, after)] for the changes that were edits."""
+        return [
+            (name.replace("_", " "), pair[0], pair[1])
+            for name, pair in self.changes.items()
+            if isinstance(pair, list) and len(pair) == 2
+        ]
+
+
+class Comment(models.Model):
+    item = models.ForeignKey(ChecklistItem, models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:50]

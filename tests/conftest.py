@@ -1,6 +1,11 @@
 import pytest
+from django.test import Client
 
-from tests.factories import UserFactory
+from productions.models import Membership
+from tests.factories import MembershipFactory, ProductionFactory, UserFactory
+
+HTMX = {"headers": {"HX-Request": "true"}}
+"""Makes a test client's request an htmx one: `client.post(url, data, **HTMX)`."""
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +31,9 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def user(db):
-    return UserFactory(username="coordinator")
+    """A staff coordinator: sees and may change everything (the first version's
+    tests run as this user). Per-level behaviour is pinned with the cast below."""
+    return UserFactory(username="coordinator", is_staff=True)
 
 
 @pytest.fixture
@@ -38,4 +45,63 @@ def other_user(db):
 def logged_in(client, user):
     """The `client`, logged in as a production coordinator."""
     client.force_login(user)
+    return client
+
+
+# The cast, after healthchecks' alice/bob/charlie: one production, and a user
+# at each access level on it, plus an outsider and staff.
+
+
+@pytest.fixture
+def production(db):
+    return ProductionFactory(title="Neon Nights", slug="neon-nights")
+
+
+def _member(production, username, level):
+    user = UserFactory(username=username)
+    MembershipFactory(production=production, user=user, level=level)
+    return user
+
+
+@pytest.fixture
+def manager(production):
+    return _member(production, "mina", Membership.Level.MANAGER)
+
+
+@pytest.fixture
+def editor(production):
+    return _member(production, "eddie", Membership.Level.EDITOR)
+
+
+@pytest.fixture
+def viewer(production):
+    return _member(production, "vera", Membership.Level.VIEWER)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="otto")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="stella", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def cast(manager, editor, viewer, outsider, staff):
+    return {
+        "manager": manager,
+        "editor": editor,
+        "viewer": viewer,
+        "outsider": outsider,
+        "staff": staff,
+    }
+
+
+def client_for(user):
+    """A fresh test client logged in as `user` (None: anonymous)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
     return client

@@ -78,3 +78,21 @@ class ChecklistItemTemplateFactory(factory.django.DjangoModelFactory):
 
     stage_template = factory.SubFactory(StageTemplateFactory)
     title = factory.Sequence(lambda n: f"Item template {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Membership
+
+    production = factory.SubFactory(ProductionFactory)
+    user = factory.SubFactory(UserFactory)
+    level = models.Membership.Level.VIEWER
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Comment
+
+    item = factory.SubFactory(ChecklistItemFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment {n}")

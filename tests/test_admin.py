@@ -122,8 +122,9 @@ def test_it_autocompletes_crew_members_for_an_item_assignee(admin_client):
     assert response.json()["results"] == [{"id": str(wanted.pk), "text": "Mina Park"}]
 
 
-def test_it_keeps_the_admin_from_normal_users(logged_in):
-    response = logged_in.get(admin_url("production", "changelist"))
+def test_it_keeps_the_admin_from_normal_users(client, outsider):
+    client.force_login(outsider)
+    response = client.get(admin_url("production", "changelist"))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))

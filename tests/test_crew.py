@@ -1,6 +1,8 @@
 import pytest
+from pytest_django.asserts import assertContains
 
-from productions.models import Assignment
+from productions.models import Activity, Assignment, ChecklistItem, CrewMember
+from tests.conftest import HTMX, client_for
 from tests.factories import (
     AssignmentFactory,
     CrewMemberFactory,
@@ -8,8 +10,6 @@ from tests.factories import (
     ProductionFactory,
     StageFactory,
 )
-
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -64,9 +64,7 @@ def test_it_lets_one_person_take_two_roles(logged_in, production, crew_member, r
 
 
 def test_it_answers_htmx_with_the_crew_fragment(logged_in, production, crew_member, role):
-    response = logged_in.post(
-        ADD_URL, {"crew_member": crew_member.pk, "role": role.pk}, headers=HTMX
-    )
+    response = logged_in.post(ADD_URL, {"crew_member": crew_member.pk, "role": role.pk}, **HTMX)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -97,7 +95,7 @@ def test_it_refuses_a_duplicate_of_the_usual_role(logged_in, production, role):
     crew_member = CrewMemberFactory(name="Ana Ruiz", default_role=role)
     AssignmentFactory(production=production, crew_member=crew_member, role=role)
 
-    response = logged_in.post(ADD_URL, {"crew_member": crew_member.pk}, headers=HTMX)
+    response = logged_in.post(ADD_URL, {"crew_member": crew_member.pk}, **HTMX)
 
     assert response.status_code == 422
     assert b"is already on the crew as Choreographer." in response.content
@@ -133,7 +131,7 @@ def test_it_shows_the_whole_page_again_on_an_error(logged_in, production, crew_m
 
 
 def test_it_answers_htmx_errors_with_the_crew_fragment(logged_in, production, crew_member):
-    response = logged_in.post(ADD_URL, {"crew_member": crew_member.pk}, headers=HTMX)
+    response = logged_in.post(ADD_URL, {"crew_member": crew_member.pk}, **HTMX)
 
     assert response.status_code == 422
     html = response.content.decode()
@@ -191,7 +189,7 @@ def test_it_keeps_the_other_assignments(logged_in, production, assignment):
 
 
 def test_it_answers_htmx_remove_with_the_crew_fragment(logged_in, assignment):
-    response = logged_in.post(remove_url(assignment), headers=HTMX)
+    response = logged_in.post(remove_url(assignment), **HTMX)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -217,3 +215,64 @@ def test_it_needs_a_login_to_remove(client, assignment):
     assert response.status_code == 302
     assert response.url.startswith("/login/")
     assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+# Crew without the admin
+
+
+def test_an_editor_adds_a_new_freelancer_to_the_crew(production, editor):
+
+    role = CrewRoleFactory(name="Drone operator")
+    response = client_for(editor).post(
+        f"/productions/{production.slug}/crew/new/",
+        {"name": "Ida Berg", "role": role.pk, "email": "ida@example.com", "phone": "+46 70 1"},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    assertContains(response, "Ida Berg")
+    ida = CrewMember.objects.get(name="Ida Berg")
+    assert list(ida.assignments.values_list("production", "role")) == [(production.pk, role.pk)]
+    assert Activity.objects.filter(kind="crew_created", actor=editor).exists()
+
+
+def test_a_new_freelancer_with_a_known_email_is_refused_next_to_the_field(production, editor):
+
+    CrewMemberFactory(email="ida@example.com")
+    role = CrewRoleFactory()
+
+    response = client_for(editor).post(
+        f"/productions/{production.slug}/crew/new/",
+        {"name": "Ida", "role": role.pk, "email": "IDA@example.com"},
+        **HTMX,
+    )
+
+    assert response.status_code == 422
+    assertContains(response, "already has this email", status_code=422)
+
+
+def test_a_viewer_may_not_add_a_freelancer(production, viewer):
+
+    response = client_for(viewer).post(
+        f"/productions/{production.slug}/crew/new/",
+        {"name": "Ida", "role": CrewRoleFactory().pk},
+    )
+
+    assert response.status_code == 403
+    assert not CrewMember.objects.filter(name="Ida").exists()
+
+
+def test_the_assignee_choice_offers_this_productions_crew_first_and_unassigned(production, editor):
+
+    CrewMemberFactory(name="Aaron Elsewhere")
+    AssignmentFactory(production=production, crew_member__name="Zoe Onset")
+    item = ChecklistItem.objects.create(
+        stage=StageFactory(production=production), title="Book the van"
+    )
+
+    response = client_for(editor).get(f"/items/{item.pk}/edit/", **HTMX)
+
+    choices = [label for _, label in response.context["form"].fields["assignee"].choices]
+    assert choices[0] == "Unassigned"
+    assert choices[1].startswith("Zoe Onset")
+    assert choices.index("Aaron Elsewhere") > 1

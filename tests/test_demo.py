@@ -9,6 +9,7 @@ from productions.models import (
     Assignment,
     ChecklistItem,
     CrewMember,
+    Membership,
     Production,
     Stage,
 )
@@ -91,3 +92,31 @@ def test_it_creates_no_demo_login_without_debug(settings):
     load_demo()
 
     assert not get_user_model().objects.filter(username="demo").exists()
+
+
+def test_it_creates_a_crew_login_that_edits_one_production_only(settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("The demo logins are only created on SQLite.")
+    settings.DEBUG = True
+
+    load_demo()
+    load_demo()
+
+    crew = get_user_model().objects.get(username="crew")
+    assert crew.check_password("crew")
+    assert not crew.is_staff
+    assert list(crew.memberships.values_list("production__title", "level")) == [
+        ("Neon Nights", Membership.Level.EDITOR)
+    ]
+
+
+def test_the_demo_login_manages_the_demo_productions(settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("The demo logins are only created on SQLite.")
+    settings.DEBUG = True
+
+    load_demo()
+
+    demo = get_user_model().objects.get(username="demo")
+    assert set(demo.memberships.values_list("level", flat=True)) == {Membership.Level.MANAGER}
+    assert demo.memberships.count() == Production.objects.count()

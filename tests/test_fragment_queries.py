@@ -5,9 +5,8 @@ Each count stays the same however many items the stage holds.
 
 import pytest
 
+from tests.conftest import HTMX
 from tests.factories import AssignmentFactory, ChecklistItemFactory, StageFactory
-
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture(params=[3, 60], ids=["3-items", "60-items"])
@@ -19,33 +18,34 @@ def stage(request, db):
 
 def test_it_ticks_an_item_in_constant_queries(logged_in, stage, django_assert_num_queries):
     item = stage.items.first()
-    # 1 session, 2 user, 3 the item with its stage, production, assignee and ticker,
-    # 4 savepoint, 5 update the item, 6 lock the stage, 7 count its items, 8 update
-    # its status, 9 release savepoint, 10 the stage with its counts for the progress
-    # bar, 11 the production's counts for its progress bar
-    with django_assert_num_queries(11):
-        response = logged_in.post(f"/items/{item.pk}/toggle/", {"done": "1"}, headers=HTMX)
+    # 1 session, 2 user, 3 the item with its stage, production, assignee, ticker
+    # and the user's level, 4 savepoint, 5 lock the item, 6 update it, 7 its activity
+    # entry, 8 lock the stage, 9 count its items, 10 update its status, 11 release
+    # savepoint, 12 the stage with its counts for the progress bar, 13 the
+    # production's counts for its progress bar
+    with django_assert_num_queries(13):
+        response = logged_in.post(f"/items/{item.pk}/toggle/", {"done": "1"}, **HTMX)
     assert response.status_code == 200
 
 
 def test_it_adds_an_item_in_constant_queries(logged_in, stage, django_assert_num_queries):
-    # 1 session, 2 user, 3 the stage with its production, 4 savepoint, 5 the last
-    # position, 6 insert, 7 lock the stage, 8 count its items (status), 9 release
-    # savepoint, 10 the stage's counts, 11 the production's counts
-    with django_assert_num_queries(11):
-        response = logged_in.post(
-            f"/stages/{stage.pk}/items/", {"title": "Call the venue"}, headers=HTMX
-        )
+    # 1 session, 2 user, 3 the stage with its production and the user's level,
+    # 4 savepoint, 5 lock the stage, 6 the last position, 7 insert, 8 activity
+    # entry, 9 count its items (status unchanged), 10 release savepoint, 11 the
+    # stage's counts, 12 the production's counts
+    with django_assert_num_queries(12):
+        response = logged_in.post(f"/stages/{stage.pk}/items/", {"title": "Call the venue"}, **HTMX)
     assert response.status_code == 200
 
 
 def test_it_deletes_an_item_in_constant_queries(logged_in, stage, django_assert_num_queries):
     item = stage.items.first()
-    # 1 session, 2 user, 3 the item, 4 savepoint, 5 delete, 6 lock the stage,
-    # 7 count its items (status), 8 release savepoint, 9 the stage's counts,
-    # 10 the production's counts
-    with django_assert_num_queries(10):
-        response = logged_in.post(f"/items/{item.pk}/delete/", headers=HTMX)
+    # 1 session, 2 user, 3 the item with the user's level, 4 savepoint, 5 lock the
+    # item, 6 move it to the trash, 7 activity entry, 8 lock the stage, 9 count its
+    # items (status unchanged), 10 release savepoint, 11 the stage's counts,
+    # 12 the production's counts
+    with django_assert_num_queries(12):
+        response = logged_in.post(f"/items/{item.pk}/delete/", **HTMX)
     assert response.status_code == 200
 
 
@@ -55,8 +55,9 @@ def test_it_renders_the_crew_fragment_in_constant_queries(
 ):
     production = AssignmentFactory().production
     AssignmentFactory.create_batch(crew_size, production=production)
-    # 1 session, 2 user, 3 the production, 4 its assignments with crew and role,
-    # 5 crew member choices, 6 role choices (the form is re-shown with its error)
-    with django_assert_num_queries(6):
-        response = logged_in.post(f"/productions/{production.slug}/crew/", {}, headers=HTMX)
+    # 1 session, 2 user, 3 the production with the user's level, 4 its assignments
+    # with crew and role, 5 crew member choices, 6 role choices (the form is re-shown
+    # with its error), 7 the new-freelancer form's role choices
+    with django_assert_num_queries(7):
+        response = logged_in.post(f"/productions/{production.slug}/crew/", {}, **HTMX)
     assert response.status_code == 422

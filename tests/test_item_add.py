@@ -2,9 +2,8 @@ import pytest
 from django.utils import timezone
 
 from productions.models import ChecklistItem
+from tests.conftest import HTMX
 from tests.factories import ChecklistItemFactory, StageFactory
-
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -29,7 +28,7 @@ def test_it_adds_an_item_at_the_end_and_redirects(logged_in, stage):
 
 
 def test_it_answers_htmx_with_a_fresh_form_the_new_row_and_progress(logged_in, stage):
-    response = logged_in.post(url(stage), {"title": "Book the van"}, headers=HTMX)
+    response = logged_in.post(url(stage), {"title": "Book the van"}, **HTMX)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -47,7 +46,7 @@ def test_it_answers_htmx_with_a_fresh_form_the_new_row_and_progress(logged_in, s
 def test_it_counts_the_whole_production_in_the_overall_progress(logged_in, stage):
     ChecklistItemFactory(stage__production=stage.production)
 
-    response = logged_in.post(url(stage), {"title": "Book the van"}, headers=HTMX)
+    response = logged_in.post(url(stage), {"title": "Book the van"}, **HTMX)
 
     assert "1 of 2 done" in response.content.decode()
     assert "1 of 3 items done (33%)" in response.content.decode()
@@ -73,7 +72,7 @@ def test_it_shows_the_error_next_to_the_field(logged_in, stage, title, message):
 
 
 def test_it_answers_htmx_errors_with_the_form_fragment(logged_in, stage):
-    response = logged_in.post(url(stage), {"title": ""}, headers=HTMX)
+    response = logged_in.post(url(stage), {"title": ""}, **HTMX)
 
     assert response.status_code == 422
     html = response.content.decode()

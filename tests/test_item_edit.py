@@ -2,9 +2,8 @@ import datetime
 
 import pytest
 
+from tests.conftest import HTMX
 from tests.factories import ChecklistItemFactory, CrewMemberFactory
-
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -26,7 +25,7 @@ def test_it_shows_the_form_filled_in(logged_in, item):
 
 
 def test_it_answers_htmx_get_with_the_form_fragment(logged_in, item):
-    response = logged_in.get(url(item), headers=HTMX)
+    response = logged_in.get(url(item), **HTMX)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -71,7 +70,7 @@ def test_it_answers_htmx_with_the_updated_row(logged_in, item):
     crew_member = CrewMemberFactory(name="Ana Ruiz")
 
     response = logged_in.post(
-        url(item), {"title": "Book the big van", "assignee": crew_member.pk}, headers=HTMX
+        url(item), {"title": "Book the big van", "assignee": crew_member.pk}, **HTMX
     )
 
     assert response.status_code == 200
@@ -103,7 +102,7 @@ def test_it_shows_errors_next_to_the_field(logged_in, item, data, field, message
 
 
 def test_it_answers_htmx_errors_with_the_form_fragment(logged_in, item):
-    response = logged_in.post(url(item), {"title": ""}, headers=HTMX)
+    response = logged_in.post(url(item), {"title": ""}, **HTMX)
 
     assert response.status_code == 422
     html = response.content.decode()
@@ -132,7 +131,7 @@ def test_it_needs_a_login(client, item):
 
 
 def test_it_cancels_with_the_row_for_htmx(logged_in, item):
-    response = logged_in.get(f"/items/{item.pk}/", headers=HTMX)
+    response = logged_in.get(f"/items/{item.pk}/", **HTMX)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -149,4 +148,4 @@ def test_it_cancels_to_the_production_page_without_htmx(logged_in, item):
 
 
 def test_it_404s_when_cancelling_an_unknown_item(logged_in, db):
-    assert logged_in.get("/items/999999/", headers=HTMX).status_code == 404
+    assert logged_in.get("/items/999999/", **HTMX).status_code == 404

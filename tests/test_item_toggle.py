@@ -1,9 +1,8 @@
 import pytest
 from django.utils import timezone
 
+from tests.conftest import HTMX
 from tests.factories import ChecklistItemFactory, StageFactory
-
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -67,7 +66,7 @@ def test_it_unticks_when_done_is_missing(logged_in, item):
 
 
 def test_it_answers_htmx_with_the_row_and_progress(logged_in, item):
-    response = logged_in.post(url(item), {"done": "1"}, headers=HTMX)
+    response = logged_in.post(url(item), {"done": "1"}, **HTMX)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -87,7 +86,7 @@ def test_it_answers_htmx_unticking_with_lower_progress(logged_in, item):
     item.done, item.done_at = True, timezone.now()
     item.save()
 
-    response = logged_in.post(url(item), {"done": "0"}, headers=HTMX)
+    response = logged_in.post(url(item), {"done": "0"}, **HTMX)
 
     html = response.content.decode()
     assert 'aria-pressed="false"' in html

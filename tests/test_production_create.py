@@ -1,10 +1,10 @@
 import pytest
 
 from productions.models import ChecklistItem, ChecklistItemTemplate, Production, StageTemplate
+from tests.conftest import HTMX
 from tests.factories import ProductionFactory
 
 URL = "/productions/new/"
-HTMX = {"HX-Request": "true"}
 
 
 def valid_data(**overrides):
@@ -56,7 +56,7 @@ def test_it_gives_a_taken_title_a_new_slug(logged_in):
 
 
 def test_it_tells_htmx_where_to_go(logged_in):
-    response = logged_in.post(URL, valid_data(), headers=HTMX)
+    response = logged_in.post(URL, valid_data(), **HTMX)
 
     production = Production.objects.get()
     assert response.status_code == 200
@@ -92,7 +92,7 @@ def test_it_keeps_what_was_typed_on_an_error(logged_in):
 
 
 def test_it_answers_htmx_errors_with_the_form_fragment(logged_in):
-    response = logged_in.post(URL, valid_data(title=""), headers=HTMX)
+    response = logged_in.post(URL, valid_data(title=""), **HTMX)
 
     assert response.status_code == 422
     html = response.content.decode()
@@ -103,7 +103,7 @@ def test_it_answers_htmx_errors_with_the_form_fragment(logged_in):
 
 
 def test_it_answers_htmx_get_with_the_form_fragment(logged_in):
-    response = logged_in.get(URL, headers=HTMX)
+    response = logged_in.get(URL, **HTMX)
 
     assert response.status_code == 200
     assert b"<html" not in response.content

@@ -136,13 +136,16 @@ def test_it_makes_the_same_queries_however_many_items(
 
     # 1. session
     # 2. user
-    # 3. the production, by slug
+    # 3. the production, by slug, with the user's access level
     # 4. its stages, with item and done counts annotated
     # 5. prefetch the stages' items, with their assignees and done_by users joined
     # 6. the crew: assignments with crew members and roles joined
     # 7. the assignment form's crew member choices (with default roles joined)
     # 8. the assignment form's role choices
-    with django_assert_num_queries(8):
+    # 9. the new-freelancer form's role choices
+    # 10. the activity feed's person choices
+    # 11. the activity feed's entries (one page; no count while it is the first)
+    with django_assert_num_queries(11):
         response = logged_in.get(url(production))
 
     done = len(range(0, count, 4))

@@ -3,9 +3,8 @@ import datetime
 import pytest
 
 from productions.models import Production
+from tests.conftest import HTMX
 from tests.factories import ProductionFactory
-
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -50,7 +49,7 @@ def test_it_keeps_the_slug_when_the_title_changes(logged_in, production):
 
 
 def test_it_tells_htmx_where_to_go(logged_in, production):
-    response = logged_in.post(url(production), valid_data(), headers=HTMX)
+    response = logged_in.post(url(production), valid_data(), **HTMX)
 
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/productions/neon-nights/"
@@ -81,7 +80,7 @@ def test_it_shows_errors_next_to_the_field(logged_in, production, data, field, m
 
 
 def test_it_answers_htmx_errors_with_the_form_fragment(logged_in, production):
-    response = logged_in.post(url(production), valid_data(title=""), headers=HTMX)
+    response = logged_in.post(url(production), valid_data(title=""), **HTMX)
 
     assert response.status_code == 422
     html = response.content.decode()
@@ -93,7 +92,7 @@ def test_it_answers_htmx_errors_with_the_form_fragment(logged_in, production):
 
 
 def test_it_answers_htmx_get_with_the_form_fragment(logged_in, production):
-    response = logged_in.get(url(production), headers=HTMX)
+    response = logged_in.get(url(production), **HTMX)
 
     assert response.status_code == 200
     assert b"<html" not in response.content

@@ -1,10 +1,10 @@
 import pytest
 
 from productions.models import Production
+from tests.conftest import HTMX
 from tests.factories import ChecklistItemFactory, ProductionFactory, StageFactory
 
 URL = "/"
-HTMX = {"HX-Request": "true"}
 
 
 def test_it_lists_productions_with_their_progress(logged_in):
@@ -95,7 +95,7 @@ def test_it_answers_htmx_with_the_results_fragment(logged_in):
     match = ProductionFactory(title="Neon Nights")
     other = ProductionFactory(title="Daylight")
 
-    response = logged_in.get(URL, {"q": "neon"}, headers=HTMX)
+    response = logged_in.get(URL, {"q": "neon"}, **HTMX)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -145,9 +145,10 @@ def test_it_makes_the_same_queries_however_many_productions(
 
     # 1. session
     # 2. user
-    # 3. paginator: count the matching productions
+    # 3. paginator: count the matching productions the user belongs to
     # 4. one page of productions, with item counts annotated
-    with django_assert_num_queries(4):
+    # 5. whether the user has deleted productions to restore (the link)
+    with django_assert_num_queries(5):
         response = logged_in.get(URL)
 
     assert response.status_code == 200

@@ -19,7 +19,7 @@ OTHER = Production.Kind.OTHER
 
 
 def create(user, title="Neon Nights", kind=MUSIC_VIDEO):
-    return services.create_production(user=user, title=title, kind=kind)
+    return services.create_production(by=user, title=title, kind=kind)
 
 
 def test_it_copies_the_kind_stage_templates_into_stages(user):
@@ -112,9 +112,10 @@ def test_it_keeps_existing_stages_when_a_template_is_deleted(user):
     assert production.stages.count() == 6
 
 
-# Savepoint and release, slug lookup, production insert, stage templates, stages
-# insert, item templates, items insert.
-CREATE_QUERIES = 8
+# Savepoint and release, slug lookup, savepoint, production insert, release,
+# membership insert, stage templates, stages insert, item templates, items
+# insert, activity insert.
+CREATE_QUERIES = 12
 
 
 def test_it_creates_a_production_from_few_templates_in_a_fixed_number_of_queries(
@@ -142,7 +143,7 @@ def test_it_creates_a_production_from_many_templates_in_the_same_number_of_queri
 def test_it_marks_an_item_done_with_who_and_when(user):
     item = ChecklistItemFactory()
 
-    services.set_item_done(item, True, user=user)
+    services.set_item_done(item, True, by=user)
 
     item.refresh_from_db()
     assert item.done
@@ -152,9 +153,9 @@ def test_it_marks_an_item_done_with_who_and_when(user):
 
 def test_it_clears_who_and_when_when_an_item_is_reopened(user):
     item = ChecklistItemFactory()
-    services.set_item_done(item, True, user=user)
+    services.set_item_done(item, True, by=user)
 
-    services.set_item_done(item, False, user=user)
+    services.set_item_done(item, False, by=user)
 
     item.refresh_from_db()
     assert not item.done
@@ -164,37 +165,36 @@ def test_it_clears_who_and_when_when_an_item_is_reopened(user):
 
 def test_it_keeps_the_first_tick_when_an_item_is_ticked_twice(user, other_user):
     item = ChecklistItemFactory()
-    services.set_item_done(item, True, user=user)
-    done_at = item.done_at
+    done_at = services.set_item_done(item, True, by=user).done_at
 
-    services.set_item_done(item, True, user=other_user)
+    services.set_item_done(item, True, by=other_user)
 
     item.refresh_from_db()
     assert item.done_at == done_at
     assert item.done_by == user
 
 
-def test_it_adds_an_item_after_the_last_one():
+def test_it_adds_an_item_after_the_last_one(user):
     stage = StageFactory()
     ChecklistItemFactory(stage=stage, position=3)
     ChecklistItemFactory(stage=stage, position=7)
 
-    item = services.add_item(stage, title="Book the van")
+    item = services.add_item(stage, by=user, title="Book the van")
 
     assert item.position == 8
     assert list(stage.items.all())[-1] == item
 
 
-def test_it_adds_the_first_item_at_position_one():
-    item = services.add_item(StageFactory(), title="Book the van")
+def test_it_adds_the_first_item_at_position_one(user):
+    item = services.add_item(StageFactory(), by=user, title="Book the van")
 
     assert item.position == 1
 
 
-def test_it_ignores_other_stages_when_positioning_a_new_item():
+def test_it_ignores_other_stages_when_positioning_a_new_item(user):
     stage = StageFactory()
     ChecklistItemFactory(stage=StageFactory(production=stage.production), position=5)
 
-    item = services.add_item(stage, title="Book the van")
+    item = services.add_item(stage, by=user, title="Book the van")
 
     assert item.position == 1

@@ -35,7 +35,7 @@ def test_it_answers_htmx_with_the_stage_summary_fragment(logged_in):
 def test_it_rejects_an_unknown_status(logged_in):
     stage = StageFactory()
     response = logged_in.post(url(stage), {"status": "exploded"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     stage.refresh_from_db()
     assert stage.status == Stage.Status.NOT_STARTED
 
@@ -63,16 +63,19 @@ def test_it_moves_the_status_along_with_the_checklist():
     stage = StageFactory()
     first, second = ChecklistItemFactory(stage=stage), ChecklistItemFactory(stage=stage)
 
-    services.set_item_done(first, True, user=user)
+    services.set_item_done(first, True, by=user)
+    stage.refresh_from_db()
     assert stage.status == Stage.Status.IN_PROGRESS
-    services.set_item_done(second, True, user=user)
+    services.set_item_done(second, True, by=user)
+    stage.refresh_from_db()
     assert stage.status == Stage.Status.DONE
 
-    services.add_item(stage, title="One more thing")
+    services.add_item(stage, by=user, title="One more thing")
+    stage.refresh_from_db()
     assert stage.status == Stage.Status.IN_PROGRESS
 
-    services.set_item_done(first, False, user=user)
-    services.set_item_done(second, False, user=user)
+    services.set_item_done(first, False, by=user)
+    services.set_item_done(second, False, by=user)
     # Started work stays "in progress" until someone says otherwise.
     stage.refresh_from_db()
     assert stage.status == Stage.Status.IN_PROGRESS
@@ -83,9 +86,11 @@ def test_it_sends_a_fully_unticked_done_stage_back_to_not_started():
     user = UserFactory()
     stage = StageFactory()
     item = ChecklistItemFactory(stage=stage)
-    services.set_item_done(item, True, user=user)
+    services.set_item_done(item, True, by=user)
+    stage.refresh_from_db()
     assert stage.status == Stage.Status.DONE
-    services.set_item_done(item, False, user=user)
+    services.set_item_done(item, False, by=user)
+    stage.refresh_from_db()
     assert stage.status == Stage.Status.NOT_STARTED
 
 
@@ -94,8 +99,8 @@ def test_it_marks_a_stage_done_when_its_last_open_item_is_deleted():
     user = UserFactory()
     stage = StageFactory()
     done, open_item = ChecklistItemFactory(stage=stage), ChecklistItemFactory(stage=stage)
-    services.set_item_done(done, True, user=user)
-    services.delete_item(open_item)
+    services.set_item_done(done, True, by=user)
+    services.delete_item(open_item, by=user)
     stage.refresh_from_db()
     assert stage.status == Stage.Status.DONE
 
@@ -104,6 +109,6 @@ def test_it_marks_a_stage_done_when_its_last_open_item_is_deleted():
 def test_it_leaves_a_blocked_stage_blocked():
     stage = StageFactory(status=Stage.Status.BLOCKED)
     item = ChecklistItemFactory(stage=stage)
-    services.set_item_done(item, True, user=UserFactory())
+    services.set_item_done(item, True, by=UserFactory())
     stage.refresh_from_db()
     assert stage.status == Stage.Status.BLOCKED

@@ -89,8 +89,13 @@ def test_it_runs_the_coordinator_flow(page, live_server, console_errors):
     doomed.get_by_role("link", name="Delete").click()
     expect(concept.get_by_text("Delete “Build the moodboard”?")).to_be_visible()
     concept.get_by_role("button", name="Delete", exact=True).click()
-    expect(concept.get_by_text("Build the moodboard")).to_have_count(0)
+    expect(concept.get_by_text("Moved “Build the moodboard” to the trash.")).to_be_visible()
     expect(concept.get_by_text("1 of 4 done")).to_be_visible()
+    # Undo brings it back in place; focus lands on Undo right after the delete.
+    expect(concept.get_by_role("button", name="Undo")).to_be_focused()
+    concept.get_by_role("button", name="Undo").click()
+    expect(concept.get_by_role("button", name="Mark as done: Build the moodboard")).to_be_visible()
+    expect(concept.get_by_text("1 of 5 done")).to_be_visible()
 
     # Assign crew.
     crew = page.locator("#crew")

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from productions import services
-from productions.models import ChecklistItem, CrewMember, CrewRole, Production
+from productions.models import ChecklistItem, CrewMember, CrewRole, Membership, Production
 
 CREW = [
     ("Mina Park", "mina.park@example.com", "Director"),
@@ -53,6 +53,9 @@ PRODUCTIONS = [
 ]
 
 DEMO_USERNAME = "demo"
+# A second demo login: an editor on the first demo production only, to show
+# what a freelancer sees (and does not see).
+CREW_USERNAME = "crew"
 
 
 class Command(BaseCommand):
@@ -75,7 +78,7 @@ class Command(BaseCommand):
                 continue
             start, end = (today + datetime.timedelta(days=d) for d in spec["days"])
             production = services.create_production(
-                user=user,
+                by=user,
                 title=spec["title"],
                 kind=spec["kind"],
                 artist=spec["artist"],
@@ -86,20 +89,41 @@ class Command(BaseCommand):
             )
             for name in spec["crew"]:
                 member = crew[name]
-                services.add_assignment(production, crew_member=member, role=member.default_role)
+                services.add_assignment(
+                    production, by=user, crew_member=member, role=member.default_role
+                )
 
             # Tick the first stages off, assign a few open items, so the demo
             # looks like a production under way.
             stages = list(production.stages.all())
             for stage in stages[: spec["done_stages"]]:
                 for item in stage.items.all():
-                    services.set_item_done(item, True, user=user)
+                    services.set_item_done(item, True, by=user)
             open_items = ChecklistItem.objects.filter(stage__production=production, done=False)
             for offset, (item, name) in enumerate(zip(open_items[:4], spec["crew"], strict=False)):
                 services.update_item(
-                    item, assignee=crew[name], due_date=start - datetime.timedelta(days=7 - offset)
+                    item,
+                    by=user,
+                    assignee=crew[name],
+                    due_date=start - datetime.timedelta(days=7 - offset),
                 )
             self.stdout.write(f"{production.title}: created")
+        self.ensure_crew_user(user)
+
+    def ensure_crew_user(self, demo_user):
+        if demo_user is None:
+            return
+        User = get_user_model()
+        crew_user, created = User.objects.get_or_create(username=CREW_USERNAME)
+        if created:
+            crew_user.set_password("crew")
+            crew_user.save(update_fields=["password"])
+            self.stdout.write("Created login crew / crew (editor on Neon Nights only)")
+        production = Production.objects.filter(title=PRODUCTIONS[0]["title"]).first()
+        if production and not production.memberships.filter(user=crew_user).exists():
+            services.add_member(
+                production, by=demo_user, user=crew_user, level=Membership.Level.EDITOR
+            )
 
     def ensure_demo_user(self):
         # The well-known demo/demo login exists only for local development on

@@ -1,0 +1,75 @@
+"""Every write to the productions data goes through a function here.
+
+Each function is one transaction, takes the acting user as `by=`, and writes
+its activity entry in that same transaction. Views validate input and call
+these; the admin does too. Split by concern: productions, checklist (stages,
+items, comments), crew, members, trash.
+"""
+
+from . import trash
+from .activity import log
+from .admin import delete_from_admin, save_from_admin
+from .checklist import (
+    FOLLOW_CHECKLIST,
+    add_comment,
+    add_item,
+    delete_item,
+    delete_stage,
+    restore_item,
+    restore_stage,
+    set_item_done,
+    set_stage_status,
+    sync_stage_status,
+    update_item,
+)
+from .crew import add_assignment, create_crew_member, remove_assignment
+from .members import (
+    add_member,
+    change_level,
+    invite_member,
+    remove_member,
+    resend_invitation,
+)
+from .productions import (
+    RESERVED_SLUGS,
+    create_production,
+    delete_production,
+    restore_production,
+    unique_slug,
+    update_production,
+)
+from .trash import empty_trash, purge_expired
+
+__all__ = [
+    "FOLLOW_CHECKLIST",
+    "RESERVED_SLUGS",
+    "add_assignment",
+    "add_comment",
+    "add_item",
+    "add_member",
+    "change_level",
+    "create_crew_member",
+    "create_production",
+    "delete_from_admin",
+    "delete_item",
+    "delete_production",
+    "delete_stage",
+    "empty_trash",
+    "invite_member",
+    "log",
+    "purge_expired",
+    "remove_assignment",
+    "remove_member",
+    "resend_invitation",
+    "restore_item",
+    "restore_production",
+    "restore_stage",
+    "save_from_admin",
+    "set_item_done",
+    "set_stage_status",
+    "sync_stage_status",
+    "trash",
+    "unique_slug",
+    "update_item",
+    "update_production",
+]

@@ -1,0 +1,46 @@
+"""The activity log: one entry per change, written by the service making it,
+inside its transaction, so a change and its entry land (or fail) together."""
+
+import datetime
+
+from django.db import models
+
+from ..models import Activity
+
+Kind = Activity.Kind
+
+
+def display(value):
+    """A value as the log keeps it: plain JSON that outlives the object."""
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Choices):
+        return value.label
+    return value
+
+
+def changes_between(obj, fields):
+    """{"field": [before, after]} for each of `fields` that differs from `obj`."""
+    changes = {}
+    for name, new in fields.items():
+        old = getattr(obj, name)
+        if old != new:
+            changes[name] = [display(old), display(new)]
+    return changes
+
+
+def log(production, kind, *, by, subject="", stage=None, item=None, changes=None):
+    return Activity.objects.create(
+        production=production,
+        kind=kind,
+        actor=by,
+        actor_name=by.get_username() if by else "",
+        subject=str(subject)[:300],
+        stage=stage,
+        item=item,
+        changes=changes or {},
+    )

@@ -1,0 +1,57 @@
+"""Writes made in the Django admin, logged like the app's own.
+
+The admin saves and deletes model instances itself; its ModelAdmins call these
+instead, so every admin change bumps the version an open edit form carries and
+leaves an activity entry, in the admin's own transaction."""
+
+from django.db import transaction
+
+from ..models import Activity, Assignment, ChecklistItem, Membership, Production, Stage
+from .activity import log
+
+
+def production_of(obj):
+    if isinstance(obj, Production):
+        return obj
+    if isinstance(obj, Stage | Assignment | Membership):
+        return obj.production
+    if isinstance(obj, ChecklistItem):
+        return obj.stage.production
+    return None
+
+
+def _subject(obj):
+    return f"{obj._meta.verbose_name} “{obj}”"
+
+
+@transaction.atomic
+def save_from_admin(obj, *, by, changed_fields, created):
+    if not created and hasattr(obj, "version"):
+        obj.version += 1
+    if hasattr(obj, "updated_by"):
+        obj.updated_by = by
+    obj.save()
+    production = production_of(obj)
+    if production is not None:
+        log(
+            production,
+            Activity.Kind.ADMIN,
+            by=by,
+            subject=_subject(obj),
+            changes={"admin": "added" if created else "changed", "fields": list(changed_fields)},
+        )
+    return obj
+
+
+@transaction.atomic
+def delete_from_admin(obj, *, by):
+    production = production_of(obj)
+    if production is not None and not isinstance(obj, Production):
+        log(
+            production,
+            Activity.Kind.ADMIN,
+            by=by,
+            subject=_subject(obj),
+            changes={"admin": "deleted"},
+        )
+    obj.delete()

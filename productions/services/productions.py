@@ -1,0 +1,130 @@
+"""Creating, editing, trashing and restoring whole productions."""
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..exceptions import Conflict, Gone
+from ..models import (
+    ChecklistItem,
+    ChecklistItemTemplate,
+    Membership,
+    Production,
+    Stage,
+    StageTemplate,
+)
+from .activity import Kind, changes_between, log
+
+# Slugs that would shadow another URL under /productions/.
+RESERVED_SLUGS = {"new", "deleted", "trash", "edit", "admin"}
+
+
+def unique_slug(title):
+    base = slugify(title)[:200] or "production"
+    taken = RESERVED_SLUGS | set(
+        Production.all_objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _save_with_unique_slug(production):
+    # Two people creating "Neon Nights" at the same moment both see the slug
+    # free; the second insert fails and retries with a random suffix.
+    production.slug = unique_slug(production.title)
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                production.save()
+            return
+        except IntegrityError:
+            if Production.all_objects.filter(slug=production.slug).exists():
+                production.slug = f"{unique_slug(production.title)[:200]}-{secrets.token_hex(3)}"
+                continue
+            raise
+    raise IntegrityError("Could not find a free slug.")
+
+
+@transaction.atomic
+def create_production(*, by, **fields):
+    """Create a production with its kind's template stages and checklists.
+
+    The user who creates it is its manager."""
+    production = Production(created_by=by, updated_by=by, **fields)
+    _save_with_unique_slug(production)
+    if by is not None:  # None: loaded by a command, for staff to hand out
+        Membership.objects.create(production=production, user=by, level=Membership.Level.MANAGER)
+
+    templates = list(StageTemplate.objects.filter(kind=production.kind))
+    stages = Stage.objects.bulk_create(
+        Stage(
+            production=production,
+            name=template.name,
+            phase=template.phase,
+            position=position,
+        )
+        for position, template in enumerate(templates, start=1)
+    )
+    stage_for_template = {t.pk: s for t, s in zip(templates, stages, strict=True)}
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(
+            stage=stage_for_template[item.stage_template_id],
+            title=item.title,
+            position=item.position,
+        )
+        for item in ChecklistItemTemplate.objects.filter(stage_template__in=templates)
+    )
+    log(production, Kind.PRODUCTION_CREATED, by=by, subject=production.title)
+    return production
+
+
+def _lock(pk, *, deleted=False):
+    row = (
+        Production.all_objects.select_for_update()
+        .filter(pk=pk, deleted_at__isnull=not deleted)
+        .first()
+    )
+    if row is None:
+        raise Gone("That production was just deleted.")
+    return row
+
+
+@transaction.atomic
+def update_production(production, *, by, version=None, **fields):
+    """Save edited details; refuse (Conflict) if someone saved since `version`."""
+    current = _lock(production.pk)
+    if version is not None and current.version != version:
+        raise Conflict(current)
+    changes = changes_between(current, fields)
+    if not changes:
+        return current
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.updated_by = by
+    current.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    log(current, Kind.PRODUCTION_EDITED, by=by, subject=current.title, changes=changes)
+    return current
+
+
+@transaction.atomic
+def delete_production(production, *, by):
+    """Move a production to the trash (its managers can restore it for 30 days)."""
+    current = _lock(production.pk)
+    current.deleted_at, current.deleted_by = timezone.now(), by
+    current.save(update_fields=["deleted_at", "deleted_by"])
+    log(current, Kind.PRODUCTION_DELETED, by=by, subject=current.title)
+    return current
+
+
+@transaction.atomic
+def restore_production(production, *, by):
+    current = _lock(production.pk, deleted=True)
+    current.deleted_at, current.deleted_by = None, None
+    current.save(update_fields=["deleted_at", "deleted_by"])
+    log(current, Kind.PRODUCTION_RESTORED, by=by, subject=current.title)
+    return current

@@ -1,0 +1,254 @@
+"""Stages and checklist items: status, add, tick, edit, delete, restore, comment."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from .. import services
+from ..access import (
+    Level,
+    crew_for_user,
+    get_deleted_item_for_user,
+    get_deleted_stage_for_user,
+    get_item_for_user,
+    get_stage_for_user,
+    require,
+)
+from ..exceptions import Conflict, NeedsConfirmation
+from ..forms import AddItemForm, CommentForm, ItemForm, StageStatusForm
+from ..models import Stage
+from .common import DETAIL, conflict_message, rebased, stage_url
+
+
+def _checklist_response(request, stage, can, main_html=""):
+    """The swapped element plus, out of band, the progress bars it moved."""
+    stage = (
+        Stage.objects.with_progress().select_related("production", "status_set_by").get(pk=stage.pk)
+    )
+    production = stage.production
+    oob = {"oob": True, "stage": stage, "production": production, "can": can}
+    html = (
+        main_html
+        + render_to_string(f"{DETAIL}#stage-progress", oob, request)
+        + render_to_string(
+            f"{DETAIL}#production-progress",
+            {**oob, "production_progress": production.checklist_progress()},
+            request,
+        )
+    )
+    return HttpResponse(html)
+
+
+def _item_context(item, can, **extra):
+    return {"item": item, "can": can, **extra}
+
+
+@require_POST
+def stage_status(request, stage_pk):
+    stage, can = get_stage_for_user(request.user, stage_pk)
+    require(can, Level.EDITOR)
+    form = StageStatusForm(request.POST)
+    confirm = None
+    if form.is_valid():
+        try:
+            services.set_stage_status(
+                stage,
+                form.cleaned_data["status"],
+                by=request.user,
+                confirmed=form.cleaned_data["confirmed"],
+            )
+        except NeedsConfirmation as exc:
+            confirm = exc.message
+        else:
+            if not request.htmx:
+                return redirect(stage_url(stage))
+            return _checklist_response(request, stage, can)
+
+    status = 200 if confirm else 422
+    stage = (
+        Stage.objects.with_progress().select_related("production", "status_set_by").get(pk=stage.pk)
+    )
+    context = {"stage": stage, "can": can, "status_form": form, "confirm": confirm}
+    if request.htmx:
+        return render(request, f"{DETAIL}#stage-progress", context, status=status)
+    return render(request, "productions/stage_status.html", context, status=status)
+
+
+@require_POST
+def item_add(request, stage_pk):
+    stage, can = get_stage_for_user(request.user, stage_pk)
+    require(can, Level.EDITOR)
+    form = AddItemForm(request.POST)
+    if form.is_valid():
+        item = services.add_item(stage, by=request.user, title=form.cleaned_data["title"])
+        if not request.htmx:
+            return redirect(stage_url(stage))
+        # A fresh form replaces the submitted one; the new row is appended out of band.
+        context = {"stage": stage, "add_item_form": AddItemForm(), "item": item, "can": can}
+        html = render_to_string(f"{DETAIL}#add-item-form", context, request)
+        html += render_to_string(f"{DETAIL}#item-appended", context, request)
+        return _checklist_response(request, stage, can, html)
+
+    context = {"stage": stage, "add_item_form": form, "can": can}
+    template_name = "productions/item_add.html"
+    if request.htmx:
+        template_name = f"{DETAIL}#add-item-form"
+    return render(request, template_name, context, status=422)
+
+
+@require_safe
+def item_detail(request, pk):
+    item, can = get_item_for_user(request.user, pk)
+    if not request.htmx:
+        return redirect(stage_url(item.stage))
+    return render(request, f"{DETAIL}#item", _item_context(item, can))
+
+
+@require_POST
+def item_toggle(request, pk):
+    item, can = get_item_for_user(request.user, pk)
+    require(can, Level.EDITOR)
+    # The form says which state it wants, so a double click cannot undo itself.
+    done = request.POST.get("done") in ("1", "true", "on")
+    item = services.set_item_done(item, done, by=request.user)
+    if not request.htmx:
+        return redirect(stage_url(item.stage))
+    html = render_to_string(f"{DETAIL}#item", _item_context(item, can), request)
+    return _checklist_response(request, item.stage, can, html)
+
+
+def _item_form(request, item, data=None):
+    return ItemForm(
+        data,
+        instance=item,
+        crew=crew_for_user(request.user),
+        production=item.stage.production,
+        # Several rows can be in edit mode at once: keep their field ids apart.
+        auto_id=f"item-{item.pk}-%s",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk):
+    item, can = get_item_for_user(request.user, pk)
+    require(can, Level.EDITOR)
+    form = _item_form(request, item, request.POST if request.method == "POST" else None)
+    status, conflict = 200, None
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                item = services.update_item(
+                    item,
+                    by=request.user,
+                    version=form.cleaned_data["version"],
+                    **form.changed_fields(),
+                )
+            except Conflict:
+                conflict = get_item_for_user(request.user, pk)[0]
+                form = rebased(
+                    form,
+                    conflict,
+                    crew=crew_for_user(request.user),
+                    production=conflict.stage.production,
+                )
+                status = 409
+            else:
+                if not request.htmx:
+                    return redirect(stage_url(item.stage))
+                return render(request, f"{DETAIL}#item", _item_context(item, can))
+        else:
+            status = 422
+
+    template_name = "productions/item_edit.html"
+    if request.htmx:
+        template_name += "#form"
+    context = _item_context(
+        item,
+        can,
+        form=form,
+        conflict=conflict,
+        conflict_message=conflict_message(conflict) if conflict else "",
+    )
+    return render(request, template_name, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def item_delete(request, pk):
+    item, can = get_item_for_user(request.user, pk)
+    require(can, Level.EDITOR)
+    if request.method == "POST":
+        item = services.delete_item(item, by=request.user)
+        if not request.htmx:
+            return redirect("item_deleted", pk=item.pk)
+        # The row becomes a "deleted — Undo" notice.
+        html = render_to_string(f"{DETAIL}#item-deleted", _item_context(item, can), request)
+        return _checklist_response(request, item.stage, can, html)
+
+    template_name = "productions/item_delete.html"
+    if request.htmx:
+        template_name += "#confirm"
+    return render(request, template_name, _item_context(item, can))
+
+
+@require_safe
+def item_deleted(request, pk):
+    """Without JavaScript, the page after a delete: what went, and Undo."""
+    item, can = get_deleted_item_for_user(request.user, pk)
+    return render(request, "productions/item_deleted.html", _item_context(item, can))
+
+
+@require_POST
+def item_restore(request, pk):
+    item, can = get_deleted_item_for_user(request.user, pk)
+    require(can, Level.EDITOR)
+    item = services.restore_item(item, by=request.user)
+    if not request.htmx:
+        messages.success(request, f"Restored “{item.title}”.")
+        return redirect(stage_url(item.stage))
+    html = render_to_string(f"{DETAIL}#item", _item_context(item, can), request)
+    return _checklist_response(request, item.stage, can, html)
+
+
+@require_http_methods(["GET", "POST"])
+def stage_delete(request, stage_pk):
+    stage, can = get_stage_for_user(request.user, stage_pk)
+    require(can, Level.MANAGER)
+    if request.method == "POST":
+        services.delete_stage(stage, by=request.user)
+        messages.success(request, f"Moved the stage “{stage.name}” and its items to the trash.")
+        return redirect(f"{stage.production.get_absolute_url()}#trash")
+    return render(request, "productions/stage_delete.html", {"stage": stage, "can": can})
+
+
+@require_POST
+def stage_restore(request, stage_pk):
+    stage, can = get_deleted_stage_for_user(request.user, stage_pk)
+    require(can, Level.MANAGER)
+    services.restore_stage(stage, by=request.user)
+    messages.success(request, f"Restored the stage “{stage.name}” with its items.")
+    return redirect(stage_url(stage))
+
+
+@require_http_methods(["GET", "POST"])
+def item_comments(request, pk):
+    """An item's comment thread, and the form that adds to it."""
+    item, can = get_item_for_user(request.user, pk)
+    form = CommentForm(request.POST if request.method == "POST" else None, auto_id=f"item-{pk}-%s")
+    status = 200
+    if form.is_bound:
+        require(can, Level.EDITOR)
+        if form.is_valid():
+            services.add_comment(item, by=request.user, body=form.cleaned_data["body"])
+            if not request.htmx:
+                return redirect(f"{stage_url(item.stage)}")
+            form = CommentForm(auto_id=f"item-{pk}-%s")
+        else:
+            status = 422
+    comments = item.comments.select_related("author").order_by("created_at", "pk")
+    context = _item_context(item, can, comments=comments, comment_form=form)
+    template_name = "productions/item_comments.html"
+    if request.htmx:
+        template_name += "#thread"
+    return render(request, template_name, context, status=status)

@@ -1,0 +1,67 @@
+"""The crew panel of a production: assign, remove, add a new freelancer."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..access import (
+    Level,
+    crew_for_user,
+    get_assignment_for_user,
+    get_production_for_user,
+    require,
+)
+from ..forms import AssignmentForm, CrewMemberForm
+from .common import DETAIL
+from .productions import crew_context, detail_context
+
+
+def _crew_answer(request, production, can, status=200, **forms):
+    if request.htmx:
+        context = crew_context(request, production, can, **forms)
+        return render(request, f"{DETAIL}#crew", context, status=status)
+    if status == 200:
+        return redirect(f"{production.get_absolute_url()}#crew")
+    return render(request, DETAIL, detail_context(request, production, can, **forms), status=status)
+
+
+@require_POST
+def assignment_add(request, slug):
+    production, can = get_production_for_user(request.user, slug)
+    require(can, Level.MANAGER)
+    form = AssignmentForm(request.POST, production=production, crew=crew_for_user(request.user))
+    if not form.is_valid():
+        return _crew_answer(request, production, can, 422, assignment_form=form)
+    services.add_assignment(
+        production,
+        by=request.user,
+        crew_member=form.cleaned_data["crew_member"],
+        role=form.cleaned_data["role"],
+    )
+    return _crew_answer(request, production, can)
+
+
+@require_POST
+def assignment_remove(request, pk):
+    assignment, can = get_assignment_for_user(request.user, pk)
+    require(can, Level.MANAGER)
+    production = assignment.production
+    services.remove_assignment(assignment, by=request.user)
+    if not request.htmx:
+        messages.success(request, f"Removed {assignment} from the crew.")
+    return _crew_answer(request, production, can)
+
+
+@require_POST
+def crew_member_add(request, slug):
+    """Editors add a freelancer who is not in the directory yet."""
+    production, can = get_production_for_user(request.user, slug)
+    require(can, Level.EDITOR)
+    form = CrewMemberForm(request.POST, auto_id="new-crew-%s")
+    if not form.is_valid():
+        return _crew_answer(request, production, can, 422, crew_member_form=form)
+    crew_member = services.create_crew_member(production, by=request.user, **form.cleaned_data)
+    if not request.htmx:
+        messages.success(request, f"Added {crew_member} to the crew.")
+    return _crew_answer(request, production, can)

@@ -1,0 +1,199 @@
+"""The production list, detail page, create/edit, and the production's trash."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from .. import services
+from ..access import (
+    Access,
+    Level,
+    crew_for_user,
+    deleted_productions_for_user,
+    get_deleted_production_for_user,
+    get_production_for_user,
+    productions_for_user,
+    require,
+)
+from ..exceptions import Conflict
+from ..forms import (
+    AddItemForm,
+    AssignmentForm,
+    CrewMemberForm,
+    ProductionFilterForm,
+    ProductionForm,
+)
+from ..models import ChecklistItem, Progress
+from .activity import feed_context
+from .common import DETAIL, conflict_message, rebased
+
+PRODUCTIONS_PER_PAGE = 25
+
+
+def crew_context(request, production, can, **forms):
+    return {
+        "production": production,
+        "can": can,
+        "assignments": production.assignments.select_related("crew_member", "role").order_by(
+            "crew_member__name", "role__name"
+        ),
+        "assignment_form": forms.get("assignment_form")
+        or AssignmentForm(production=production, crew=crew_for_user(request.user)),
+        "crew_member_form": forms.get("crew_member_form") or CrewMemberForm(),
+    }
+
+
+def detail_context(request, production, can, **extra):
+    # Strict fetching (tests, DEBUG) turns a relation the template reads without
+    # it being loaded here into an error; in production a slip costs one query
+    # for all peers instead of one per item.
+    fetch_mode = models.FETCH_RAISE if settings.STRICT_FETCHING else models.FETCH_PEERS
+    items = ChecklistItem.objects.select_related("assignee", "done_by").fetch_mode(fetch_mode)
+    # Counting items groups the rows, which drops Meta.ordering: order explicitly.
+    stages = list(
+        production.stages.with_progress()
+        .select_related("status_set_by")
+        .fetch_mode(fetch_mode)
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("items", queryset=items))
+    )
+    return {
+        **crew_context(request, production, can),
+        **feed_context(request, production),
+        "stages": stages,
+        "production_progress": Progress(
+            sum(s.done_count for s in stages), sum(s.item_count for s in stages)
+        ),
+        "add_item_form": AddItemForm(),
+        **extra,
+    }
+
+
+@require_safe
+def production_list(request):
+    form = ProductionFilterForm(request.GET)
+    # Counting items groups the rows, which drops Meta.ordering: order explicitly.
+    productions = productions_for_user(request.user).with_progress().order_by("-created_at", "-pk")
+    form.is_valid()
+    # A stale or mistyped filter is ignored on its own; the others still apply.
+    filters = form.cleaned_data
+    productions = productions.search(filters.get("q"))
+    if kind := filters.get("kind"):
+        productions = productions.filter(kind=kind)
+    if status := filters.get("status"):
+        productions = productions.filter(status=status)
+    page = Paginator(productions, PRODUCTIONS_PER_PAGE).get_page(request.GET.get("page"))
+
+    template_name = "productions/production_list.html"
+    # Back/forward past htmx's history cache asks for the whole page again.
+    if request.htmx and not request.htmx.history_restore_request:
+        template_name += "#results"
+    context = {
+        "form": form,
+        "page": page,
+        "has_deleted": deleted_productions_for_user(request.user).exists(),
+    }
+    response = render(request, template_name, context)
+    # The same URL answers a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def production_create(request):
+    return _production_form(request, production=None, can=Access(Level.MANAGER))
+
+
+@require_http_methods(["GET", "POST"])
+def production_edit(request, slug):
+    production, can = get_production_for_user(request.user, slug)
+    require(can, Level.MANAGER)
+    return _production_form(request, production, can)
+
+
+def _production_form(request, production, can):
+    """The new-production and edit-details form: one template, one flow."""
+    form = ProductionForm(request.POST if request.method == "POST" else None, instance=production)
+    status, conflict = 200, None
+    if form.is_bound:
+        if form.is_valid():
+            fields = form.changed_fields()
+            try:
+                if production is None:
+                    production = services.create_production(by=request.user, **fields)
+                    messages.success(request, f"Created {production}, with its stages ready.")
+                else:
+                    production = services.update_production(
+                        production,
+                        by=request.user,
+                        version=form.cleaned_data["version"],
+                        **fields,
+                    )
+                    messages.success(request, f"Saved {production}.")
+            except Conflict as exc:
+                conflict = exc.current
+            else:
+                if request.htmx:
+                    return HttpResponseClientRedirect(production.get_absolute_url())
+                return redirect(production)
+        status = 422
+        if conflict:
+            status = 409
+            form = rebased(form, conflict)
+
+    template_name = "productions/production_form.html"
+    if request.htmx:
+        template_name += "#form"
+    context = {
+        "form": form,
+        "production": production,
+        "conflict": conflict,
+        "conflict_message": conflict_message(conflict) if conflict else "",
+        "can": can,
+    }
+    return render(request, template_name, context, status=status)
+
+
+@require_safe
+def production_detail(request, slug):
+    production, can = get_production_for_user(request.user, slug)
+    return render(request, DETAIL, detail_context(request, production, can))
+
+
+@require_http_methods(["GET", "POST"])
+def production_delete(request, slug):
+    production, can = get_production_for_user(request.user, slug)
+    require(can, Level.MANAGER)
+    if request.method == "POST":
+        services.delete_production(production, by=request.user)
+        messages.success(
+            request,
+            f"Moved {production} to the trash. You can restore it from "
+            "“Deleted productions” for 30 days.",
+        )
+        return redirect("production_list")
+    return render(request, "productions/production_delete.html", {"production": production})
+
+
+@require_safe
+def deleted_productions(request):
+    productions = deleted_productions_for_user(request.user).select_related("deleted_by")
+    return render(
+        request,
+        "productions/deleted_productions.html",
+        {"productions": productions.order_by("-deleted_at")},
+    )
+
+
+@require_POST
+def production_restore(request, pk):
+    production, _ = get_deleted_production_for_user(request.user, pk)
+    production = services.restore_production(production, by=request.user)
+    messages.success(request, f"Restored {production}.")
+    return redirect(production)
