@@ -1,17 +1,23 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.db import models
 
+from . import services
 from .models import (
+    Activity,
     Assignment,
     ChecklistItem,
     ChecklistItemTemplate,
     CrewMember,
     CrewRole,
+    Membership,
     Production,
     Stage,
     StageTemplate,
 )
+from .textclean import CleanCharField
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -45,6 +51,50 @@ class SafeAutocomplete:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class LoggedAdmin(SafeAutocomplete, admin.ModelAdmin):
+    """Admin writes go through the services' admin functions: every save and
+    delete bumps the version open edit forms carry and is logged in the
+    production's activity, like the app's own writes. Text fields drop
+    control and bidi characters, as in the app's forms."""
+
+    formfield_overrides = {
+        models.EmailField: {"form_class": forms.EmailField},
+        models.SlugField: {"form_class": forms.SlugField},
+        models.CharField: {"form_class": CleanCharField},
+        models.TextField: {"form_class": CleanCharField, "multiline": True},
+    }
+
+    def save_model(self, request, obj, form, change):
+        services.save_from_admin(
+            obj, by=request.user, changed_fields=form.changed_data, created=not change
+        )
+
+    def delete_model(self, request, obj):
+        services.delete_from_admin(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.delete_from_admin(obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.delete_from_admin(obj, by=request.user)
+        for obj in instances:
+            services.save_from_admin(
+                obj, by=request.user, changed_fields=[], created=obj._state.adding
+            )
+        formset.save_m2m()
+
+
+class ProductionAdminForm(forms.ModelForm):
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in services.RESERVED_SLUGS:
+            raise ValidationError(f"“{slug}” is reserved for a page of the app: choose another.")
+        return slug
+
+
 @admin.register(CrewRole)
 class CrewRoleAdmin(admin.ModelAdmin):
     list_display = ["name", "department", "description"]
@@ -54,12 +104,18 @@ class CrewRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CrewMember)
-class CrewMemberAdmin(SafeAutocomplete, admin.ModelAdmin):
+class CrewMemberAdmin(LoggedAdmin):
     list_display = ["name", "default_role", "email", "phone", "user"]
     list_filter = ["default_role__department", "default_role"]
     list_select_related = ["default_role", "user"]
     search_fields = ["name", "email", "phone"]
     autocomplete_fields = ["default_role", "user"]
+
+
+class MembershipInline(SafeAutocomplete, admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
 
 
 class StageInline(admin.TabularInline):
@@ -76,15 +132,17 @@ class AssignmentInline(SafeAutocomplete, admin.TabularInline):
 
 
 @admin.register(Production)
-class ProductionAdmin(SafeAutocomplete, admin.ModelAdmin):
+class ProductionAdmin(LoggedAdmin):
+    form = ProductionAdminForm
     list_display = ["title", "kind", "artist", "venue", "start_date", "end_date", "status"]
     list_filter = ["kind", "status", "start_date"]
     search_fields = ["title", "artist", "venue", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     autocomplete_fields = ["created_by"]
-    readonly_fields = ["created_at", "updated_at"]
-    inlines = [StageInline, AssignmentInline]
+    readonly_fields = ["created_at", "updated_at", "version", "deleted_at"]
+    exclude = ["updated_by", "deleted_by"]
+    inlines = [StageInline, AssignmentInline, MembershipInline]
 
 
 class ChecklistItemInline(SafeAutocomplete, admin.TabularInline):
@@ -95,22 +153,26 @@ class ChecklistItemInline(SafeAutocomplete, admin.TabularInline):
 
 
 @admin.register(Stage)
-class StageAdmin(SafeAutocomplete, admin.ModelAdmin):
+class StageAdmin(LoggedAdmin):
     list_display = ["name", "production", "phase", "position", "status", "due_date"]
     list_filter = ["phase", "status", "production__kind"]
     list_select_related = ["production"]
     search_fields = ["name", "production__title"]
-    autocomplete_fields = ["production"]
+    autocomplete_fields = ["production", "status_set_by"]
+    readonly_fields = ["version", "updated_at", "deleted_at"]
+    exclude = ["updated_by", "deleted_by"]
     inlines = [ChecklistItemInline]
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(SafeAutocomplete, admin.ModelAdmin):
+class ChecklistItemAdmin(LoggedAdmin):
     list_display = ["title", "stage", "production", "assignee", "due_date", "done", "done_at"]
     list_filter = ["done", "stage__phase", "stage__production__kind"]
     list_select_related = ["stage__production", "assignee"]
     search_fields = ["title", "notes", "stage__name", "stage__production__title"]
     autocomplete_fields = ["stage", "assignee", "done_by"]
+    readonly_fields = ["version", "updated_at", "deleted_at"]
+    exclude = ["updated_by", "deleted_by"]
 
     @admin.display(ordering="stage__production__title")
     def production(self, item):
@@ -118,7 +180,7 @@ class ChecklistItemAdmin(SafeAutocomplete, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SafeAutocomplete, admin.ModelAdmin):
+class AssignmentAdmin(LoggedAdmin):
     list_display = ["crew_member", "role", "production"]
     list_filter = ["role__department", "role"]
     list_select_related = ["crew_member", "role", "production"]
@@ -148,3 +210,32 @@ class ChecklistItemTemplateAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_select_related = ["stage_template"]
     search_fields = ["title", "stage_template__name"]
     autocomplete_fields = ["stage_template"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(LoggedAdmin):
+    list_display = ["user", "production", "level", "added_at"]
+    list_filter = ["level"]
+    list_select_related = ["user", "production"]
+    search_fields = ["user__username", "user__email", "production__title"]
+    autocomplete_fields = ["production", "user"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """The log is written by the app; the admin only reads it."""
+
+    list_display = ["created_at", "production", "actor_name", "kind", "subject"]
+    list_filter = ["kind"]
+    list_select_related = ["production"]
+    search_fields = ["subject", "actor_name", "production__title"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

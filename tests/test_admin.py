@@ -2,6 +2,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from productions import services
+from productions.models import Production
 from tests.factories import (
     AssignmentFactory,
     ChecklistItemFactory,
@@ -26,11 +28,13 @@ def admin_url(model_name, view, *args):
 
 def test_it_registers_every_productions_model():
     assert PRODUCTIONS_MODELS == [
+        "activity",
         "assignment",
         "checklistitem",
         "checklistitemtemplate",
         "crewmember",
         "crewrole",
+        "membership",
         "production",
         "stage",
         "stagetemplate",
@@ -47,7 +51,11 @@ def test_it_shows_the_changelist(admin_client, model_name):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("model_name", PRODUCTIONS_MODELS)
+# The activity log is written by the app only.
+WRITABLE_MODELS = [name for name in PRODUCTIONS_MODELS if name != "activity"]
+
+
+@pytest.mark.parametrize("model_name", WRITABLE_MODELS)
 def test_it_shows_the_add_page(admin_client, model_name):
     response = admin_client.get(admin_url(model_name, "add"))
 
@@ -55,9 +63,10 @@ def test_it_shows_the_add_page(admin_client, model_name):
 
 
 @pytest.mark.parametrize("model_name", PRODUCTIONS_MODELS)
-def test_it_searches_the_changelist(admin_client, model_name):
+def test_it_searches_the_changelist(admin_client, model_name, manager):
     AssignmentFactory()
-    ChecklistItemFactory(assignee=CrewMemberFactory())
+    item = ChecklistItemFactory(assignee=CrewMemberFactory())
+    services.set_item_done(item, True, by=manager)
 
     response = admin_client.get(admin_url(model_name, "changelist"), {"q": "zzz-nothing"})
 
@@ -128,3 +137,70 @@ def test_it_keeps_the_admin_from_normal_users(client, outsider):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_the_activity_log_is_read_only_in_the_admin(admin_client):
+    assert admin_client.get(admin_url("activity", "add")).status_code == 403
+
+
+def test_an_admin_edit_is_logged_and_bumps_the_version(admin_client, production):
+    item = ChecklistItemFactory(stage__production=production, title="Book the van")
+
+    response = admin_client.post(
+        admin_url("checklistitem", "change", item.pk),
+        {"stage": item.stage_id, "title": "Book two vans", "notes": "", "position": 0},
+    )
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.version) == ("Book two vans", 2)
+    entry = production.activities.get()
+    assert entry.kind == "admin"
+    assert entry.changes == {"admin": "changed", "fields": ["title"]}
+
+
+def test_an_admin_delete_is_logged(admin_client, production):
+    item = ChecklistItemFactory(stage__production=production, title="Book the van")
+
+    admin_client.post(admin_url("checklistitem", "delete", item.pk), {"post": "yes"})
+
+    assert production.activities.get().changes == {"admin": "deleted"}
+
+
+def test_the_admin_refuses_a_reserved_slug(admin_client):
+    response = admin_client.post(
+        admin_url("production", "add"),
+        {
+            "title": "New",
+            "slug": "new",
+            "kind": "other",
+            "status": "planning",
+            **{
+                f"{prefix}-{key}": value
+                for prefix in ("stages", "assignments", "memberships")
+                for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()
+            },
+        },
+    )
+
+    assert response.status_code == 200
+    assert "reserved" in str(response.context["adminform"].form.errors["slug"])
+
+
+def test_the_admin_strips_bidi_overrides_from_titles(admin_client):
+    admin_client.post(
+        admin_url("production", "add"),
+        {
+            "title": "Neon\u202e Nights",
+            "slug": "neon-nights-admin",
+            "kind": "other",
+            "status": "planning",
+            **{
+                f"{prefix}-{key}": value
+                for prefix in ("stages", "assignments", "memberships")
+                for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()
+            },
+        },
+    )
+
+    assert Production.objects.get(slug="neon-nights-admin").title == "Neon Nights"
