@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "productions.access.site_access",
             ],
             # pct5 (progress bar widths) and minutes, in every template.
             "builtins": ["productions.templatetags.ui"],
@@ -208,6 +209,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Everything is served from this origin: vendored Bootstrap and htmx, no CDN.
 # Bootstrap's CSS uses data: SVGs for form controls, the one relaxation below.
 # No inline styles: progress bars take their width from a class (app.css).
+# Django's debug pages (DEBUG only) go out without this policy (csp_override),
+# so they work. django-htmx's DEBUG helper swaps the debug page for a failed
+# htmx request into the current page, where the policy still applies: it shows
+# unstyled and its scripts do not run. Open the request's URL instead.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

@@ -53,6 +53,16 @@ class Access:
         return Level(self.level).label
 
 
+def may_use_admin(user):
+    """The Django admin is for staff only (Django checks this itself too)."""
+    return user.is_active and user.is_staff
+
+
+def site_access(request):
+    """Template context processor: what the navigation may offer."""
+    return {"may_use_admin": may_use_admin(request.user)}
+
+
 def require(access, level):
     """Refuse (403) what `access` does not allow; `level` is a Level."""
     if access.level < level:

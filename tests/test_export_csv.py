@@ -200,7 +200,9 @@ def test_it_keeps_non_ascii_text(logged_in):
     ]
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)"])
+@pytest.mark.parametrize(
+    "text", ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)", "\t=1+2", "\r=1+2", "\n=1+2"]
+)
 def test_it_defuses_cells_that_look_like_formulas(logged_in, text):
     item = ChecklistItemFactory(
         title=text,
@@ -259,8 +261,26 @@ def test_it_exports_in_a_fixed_number_of_queries(logged_in, django_assert_num_qu
         if n % 3 == 0:
             AssignmentFactory(production=production, crew_member=member, role=role)
 
-    # Session, user, production, assignments, items.
+    # Session, user, production with the user's level, assignments, items.
     with django_assert_num_queries(5):
         response = export(logged_in, production)
 
     assert len(rows(response)) == count + 1
+
+
+def test_it_leaves_out_items_in_the_trash(logged_in):
+    kept = ChecklistItemFactory(title="Kept")
+    gone = ChecklistItemFactory(stage=kept.stage, title="Binned")
+    gone.deleted_at = timezone.now()
+    gone.save()
+
+    titles = [row[3] for row in rows(export(logged_in, kept.stage.production))[1:]]
+
+    assert titles == ["Kept"]
+
+
+def test_it_sends_no_store(logged_in):
+    response = export(logged_in, ChecklistItemFactory().stage.production)
+
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
