@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import Client
 from pytest_django.asserts import assertContains, assertRedirects
@@ -278,3 +279,29 @@ def test_no_resending_once_the_invitation_is_accepted(invited, manager, mailoutb
 
     assertContains(response, "new.person has already set a password.", status_code=422)
     assert len(mailoutbox) == 1
+
+
+def test_a_failing_mail_server_does_not_undo_the_invitation(
+    manager, production, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("productions.services.members.send_mail", refuse)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(manager, production, "sam@example.com")
+
+    # Saved, and shown with "Resend invitation" so the manager can try again.
+    assert response.status_code == 302
+    assert Membership.objects.filter(production=production, user__email="sam@example.com")
+
+
+def test_the_service_does_not_invite_an_email_that_already_has_a_login(manager, production, rf):
+    UserFactory(username="sam", email="sam@example.com")
+
+    with pytest.raises(ValidationError, match="already has a login with that email"):
+        services.invite_member(
+            production, by=manager, email="SAM@example.com", level=Level.VIEWER, request=rf.get("/")
+        )
+    assert User.objects.filter(email__iexact="sam@example.com").count() == 1

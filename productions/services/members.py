@@ -122,6 +122,11 @@ def invite_member(production, *, by, email, level, request):
     the transaction commits, email them their one-time link. `request` builds
     the link's absolute URL."""
     production = _lock(production.pk)
+    email = get_user_model().objects.normalize_email(email)
+    if get_user_model()._default_manager.filter(email__iexact=email).exists():
+        raise ValidationError(
+            "Someone already has a login with that email: add them instead.", code="exists"
+        )
     user = _create_invited_user(email)
     membership = Membership.objects.create(production=production, user=user, level=level)
     log(
@@ -131,8 +136,12 @@ def invite_member(production, *, by, email, level, request):
         subject=user.get_username(),
         changes={"level": Level(level).label, "invited": True},
     )
-    # A rollback sends nothing; the token is made after commit, from the saved row.
-    transaction.on_commit(lambda: send_invitation(production, by=by, user=user, request=request))
+    # A rollback sends nothing; the token is made after commit, from the saved
+    # row. A mail server that fails is logged, not a 500 over a saved change:
+    # the manager can send the invitation again from the members page.
+    transaction.on_commit(
+        lambda: send_invitation(production, by=by, user=user, request=request), robust=True
+    )
     return membership
 
 
@@ -150,7 +159,9 @@ def resend_invitation(membership, *, by, request):
         raise ValidationError(
             f"{user.get_username()} has already set a password.", code="not_invited"
         )
-    transaction.on_commit(lambda: send_invitation(production, by=by, user=user, request=request))
+    transaction.on_commit(
+        lambda: send_invitation(production, by=by, user=user, request=request), robust=True
+    )
 
 
 def _current(membership):
