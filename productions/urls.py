@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.production_list, name="production_list"),
     path("productions/new/", views.production_create, name="production_create"),
     path("productions/deleted/", views.deleted_productions, name="deleted_productions"),
+    path("productions/deleted/<int:pk>/", views.production_deleted, name="production_deleted"),
     path(
         "productions/deleted/<int:pk>/restore/",
         views.production_restore,
@@ -40,6 +41,7 @@ urlpatterns = [
     path("assignments/<int:pk>/remove/", views.assignment_remove, name="assignment_remove"),
     path("stages/<int:stage_pk>/status/", views.stage_status, name="stage_status"),
     path("stages/<int:stage_pk>/delete/", views.stage_delete, name="stage_delete"),
+    path("stages/<int:stage_pk>/deleted/", views.stage_deleted, name="stage_deleted"),
     path("stages/<int:stage_pk>/restore/", views.stage_restore, name="stage_restore"),
     path("stages/<int:stage_pk>/items/", views.item_add, name="item_add"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),

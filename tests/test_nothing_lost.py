@@ -337,3 +337,17 @@ def test_an_empty_comment_is_refused_next_to_the_field(item, editor):
 
     assert response.status_code == 422
     assert not Comment.objects.exists()
+
+
+def test_right_after_a_stage_delete_the_page_offers_undo(stage, manager):
+    response = client_for(manager).post(f"/stages/{stage.pk}/delete/", follow=True)
+
+    assertRedirects(response, f"/stages/{stage.pk}/deleted/")
+    assertContains(response, f'action="/stages/{stage.pk}/restore/"')
+
+
+def test_right_after_a_production_delete_the_page_offers_undo(production, manager):
+    response = client_for(manager).post(f"/productions/{production.slug}/delete/", follow=True)
+
+    assertRedirects(response, f"/productions/deleted/{production.pk}/")
+    assertContains(response, f'action="/productions/deleted/{production.pk}/restore/"')

@@ -217,16 +217,23 @@ def stage_delete(request, stage_pk):
     require(can, Level.MANAGER)
     if request.method == "POST":
         services.delete_stage(stage, by=request.user)
-        messages.success(request, f"Moved the stage “{stage.name}” and its items to the trash.")
-        return redirect(f"{stage.production.get_absolute_url()}#trash")
+        return redirect("stage_deleted", stage_pk=stage.pk)
     return render(request, "productions/stage_delete.html", {"stage": stage, "can": can})
+
+
+@require_safe
+def stage_deleted(request, stage_pk):
+    """The page right after a stage is deleted: what went, and Undo."""
+    stage, can = get_deleted_stage_for_user(request.user, stage_pk)
+    require(can, Level.MANAGER)
+    return render(request, "productions/stage_deleted.html", {"stage": stage, "can": can})
 
 
 @require_POST
 def stage_restore(request, stage_pk):
     stage, can = get_deleted_stage_for_user(request.user, stage_pk)
     require(can, Level.MANAGER)
-    services.restore_stage(stage, by=request.user)
+    stage = services.restore_stage(stage, by=request.user)
     messages.success(request, f"Restored the stage “{stage.name}” with its items.")
     return redirect(stage_url(stage))
 

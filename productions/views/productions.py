@@ -172,12 +172,7 @@ def production_delete(request, slug):
     require(can, Level.MANAGER)
     if request.method == "POST":
         services.delete_production(production, by=request.user)
-        messages.success(
-            request,
-            f"Moved {production} to the trash. You can restore it from "
-            "“Deleted productions” for 30 days.",
-        )
-        return redirect("production_list")
+        return redirect("production_deleted", pk=production.pk)
     return render(request, "productions/production_delete.html", {"production": production})
 
 
@@ -189,6 +184,13 @@ def deleted_productions(request):
         "productions/deleted_productions.html",
         {"productions": productions.order_by("-deleted_at")},
     )
+
+
+@require_safe
+def production_deleted(request, pk):
+    """The page right after a production is deleted: what went, and Undo."""
+    production, _ = get_deleted_production_for_user(request.user, pk)
+    return render(request, "productions/production_deleted.html", {"production": production})
 
 
 @require_POST
