@@ -1,6 +1,7 @@
 """The Content-Security-Policy allows no inline style; progress bars use classes."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.staticfiles import finders
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import ChecklistItemFactory
 
@@ -37,17 +39,17 @@ def test_the_policy_allows_no_inline_style(client):
 
 @pytest.fixture
 def half_done_production(db):
-    first = ChecklistItemFactory(done=True)
+    first = ChecklistItemFactory(done=True, done_at=timezone.now())
     ChecklistItemFactory(stage=first.stage, done=False)
     ChecklistItemFactory(stage=first.stage, done=False)
     return first.stage.production  # 1 of 3 done: 33%
 
 
-@pytest.mark.parametrize("page", ["production_list", "production_detail"])
-def test_pages_have_no_style_attribute(logged_in, half_done_production, page):
-    args = [half_done_production.slug] if page == "production_detail" else []
+@pytest.mark.parametrize("url_name", ["production_list", "production_detail"])
+def test_pages_have_no_style_attribute(logged_in, half_done_production, url_name):
+    args = [half_done_production.slug] if url_name == "production_detail" else []
 
-    response = logged_in.get(reverse(page, args=args))
+    response = logged_in.get(reverse(url_name, args=args))
 
     assert response.status_code == 200
     assert "style=" not in response.text
@@ -68,7 +70,7 @@ def test_the_production_page_shows_progress_with_width_classes(logged_in, half_d
 
 
 def test_every_width_class_is_in_the_stylesheet():
-    css = open(finders.find("css/app.css")).read()
+    css = Path(finders.find("css/app.css")).read_text()
 
     for percent in range(0, 101, 5):
         assert re.search(rf"\.w-pct-{percent} \{{ width: {percent}%; \}}", css)
