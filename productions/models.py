@@ -227,6 +227,7 @@ class Stage(models.Model):
     )
     status_set_at = models.DateTimeField(null=True, blank=True)
     status_manual = models.BooleanField(default=False)
+    start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, max_length=5000)
     version = models.PositiveIntegerField(default=1)
@@ -269,6 +270,9 @@ class ChecklistItem(models.Model):
         CrewMember, models.SET_NULL, null=True, blank=True, related_name="checklist_items"
     )
     due_date = models.DateField(null=True, blank=True)
+    # A required item holds its stage back: the stage cannot be set to Done
+    # while one is open.
+    required = models.BooleanField(default=False)
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
@@ -492,3 +496,16 @@ class Comment(models.Model):
 
     def __str__(self):
         return self.body[:50]
+
+
+class Profile(models.Model):
+    """A user's own settings."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile", primary_key=True
+    )
+    # An IANA name ("Europe/Paris"); empty until set, or guessed from the browser.
+    time_zone = models.CharField(max_length=64, blank=True)
+
+    def __str__(self):
+        return f"{self.user}: {self.time_zone or 'default time zone'}"
