@@ -132,3 +132,21 @@ def client_ip(request):
         if last:
             return last
     return request.META.get("REMOTE_ADDR")
+
+
+# django-axes stores the attempted username in a 255-character column;
+# PostgreSQL refuses a longer value (a 500 on the login page). No username is
+# that long (Django's are at most 150), so the first 255 characters identify
+# the attempt just as well.
+AXES_USERNAME_LENGTH = 255
+
+
+def attempted_username(request, credentials):
+    """The username a login attempt is counted against, for django-axes."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "POST", {}).get(settings.AXES_USERNAME_FORM_FIELD)
+    if username is None:
+        return None
+    return str(username)[:AXES_USERNAME_LENGTH]

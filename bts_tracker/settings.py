@@ -154,6 +154,7 @@ AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "bts_tracker.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "bts_tracker.middleware.attempted_username"
 
 # Sessions last SESSION_COOKIE_AGE seconds (two weeks) from the last login.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(14 * 24 * 60 * 60), minimum=60)

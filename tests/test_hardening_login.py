@@ -234,3 +234,22 @@ def test_it_logs_out_by_post(logged_in):
 
     assertRedirects(response, LOGIN, fetch_redirect_response=False)
     assert SESSION_KEY not in logged_in.session
+
+
+@pytest.mark.parametrize("length", [256, 1000, 10_000])
+def test_it_counts_failures_for_a_username_longer_than_axes_can_store(client, length):
+    # django-axes keeps at most 255 characters; PostgreSQL refuses more (a 500).
+    username = "a" * length
+
+    for _ in range(LIMIT):
+        response = log_in(client, username=username, password="wrong")
+
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().username == "a" * 255
+
+
+def test_it_counts_failures_for_a_username_with_any_characters(client):
+    for _ in range(LIMIT):
+        response = log_in(client, username="ünï 🎬\t" * 60, password="wrong")
+
+    assert response.status_code == 429
