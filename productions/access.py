@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 
 from .models import (
     Assignment,
+    CalendarToken,
     ChecklistItem,
     Comment,
     CrewMember,
@@ -126,6 +127,12 @@ def _live_items():
     )
 
 
+def items_for_user(user):
+    """Live items on live stages of productions the user may see, each
+    annotated with the user's `access_level` on its production."""
+    return _with_level(_live_items(), user, "stage__production")
+
+
 def get_item_for_user(user, pk):
     items = _live_items().select_related("stage__production", "assignee", "done_by", "updated_by")
     return _lookup(items, user, "stage__production", pk=pk)
@@ -172,3 +179,27 @@ def crew_for_user(user):
     if not user.is_authenticated:
         return CrewMember.objects.none()
     return CrewMember.objects.all()
+
+
+def get_calendar_token_for_user(user, pk):
+    """A calendar link of the user's own: only its owner may see or regenerate
+    it (anyone else gets 404), on a production they can still see."""
+    tokens = CalendarToken.objects.select_related("production", "crew_member").filter(
+        owner=user, production__deleted_at__isnull=True
+    )
+    return _lookup(tokens, user, "production", pk=pk)
+
+
+def get_calendar_feed(secret):
+    """The calendar link with this secret, if its owner may still see its
+    production (else 404): the feed shows what the owner may see, no more."""
+    token = get_object_or_404(
+        CalendarToken.objects.select_related("owner", "production", "crew_member").filter(
+            production__deleted_at__isnull=True
+        ),
+        secret=secret,
+    )
+    production = get_object_or_404(
+        _with_level(Production.objects.filter(pk=token.production_id), token.owner, "pk")
+    )
+    return token, production, Access(production.access_level)

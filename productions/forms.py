@@ -111,6 +111,8 @@ class ItemForm(VersionedForm):
 
     def __init__(self, *args, crew, production, **kwargs):
         super().__init__(*args, **kwargs)
+        # The edit opens inline: the keyboard lands in its first field.
+        self.fields["title"].widget.attrs["autofocus"] = True
         # The production's own crew first, then the rest of the user's crew.
         on_crew = Assignment.objects.filter(production=production, crew_member=OuterRef("pk"))
         self.fields["assignee"].queryset = (

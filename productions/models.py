@@ -252,6 +252,10 @@ class Stage(models.Model):
         return self.name
 
     @property
+    def is_done(self):
+        return self.status == self.Status.DONE
+
+    @property
     def progress(self):
         """Needs StageQuerySet.with_progress()."""
         return Progress(self.done_count, self.item_count)
@@ -260,6 +264,12 @@ class Stage(models.Model):
 class ChecklistItemQuerySet(models.QuerySet):
     def open(self):
         return self.filter(done=False)
+
+    def of_production(self, production):
+        """Live items on the production's live stages, in the page's order."""
+        return self.filter(stage__production=production, stage__deleted_at__isnull=True).order_by(
+            "stage__position", "stage__pk", "position", "pk"
+        )
 
 
 class ChecklistItem(models.Model):
@@ -417,6 +427,7 @@ class Activity(models.Model):
         CREW_REMOVED = "crew_removed", "Crew removed"
         CREW_CREATED = "crew_created", "Crew member added"
         ADMIN = "admin", "Changed in the admin"
+        CHECKLIST_IMPORTED = "checklist_imported", "Checklist imported"
 
     production = models.ForeignKey(Production, models.CASCADE, related_name="activities")
     actor = models.ForeignKey(
@@ -464,6 +475,7 @@ class Activity(models.Model):
         Kind.CREW_REMOVED: "removed from the crew",
         Kind.CREW_CREATED: "added the freelancer",
         Kind.ADMIN: "changed in the admin",
+        Kind.CHECKLIST_IMPORTED: "imported a checklist file",
     }
 
     def __str__(self):
@@ -509,3 +521,40 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.time_zone or 'default time zone'}"
+
+
+class CalendarToken(models.Model):
+    """A secret calendar subscription link (.ics) of one user.
+
+    Scoped to a production, and optionally to one crew member on it (their
+    items only). The feed shows what `owner` may see at the time it is
+    fetched: losing access to the production ends the feed. Regenerating the
+    secret revokes the old link."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="calendar_tokens"
+    )
+    production = models.ForeignKey(Production, models.CASCADE, related_name="calendar_tokens")
+    crew_member = models.ForeignKey(
+        CrewMember, models.CASCADE, null=True, blank=True, related_name="calendar_tokens"
+    )
+    secret = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "production", "crew_member"],
+                name="calendar_token_unique_person",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "production"],
+                condition=Q(crew_member__isnull=True),
+                name="calendar_token_unique_production",
+            ),
+        ]
+
+    def __str__(self):
+        scope = f" ({self.crew_member})" if self.crew_member_id else ""
+        return f"{self.owner}: {self.production}{scope}"

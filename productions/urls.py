@@ -3,7 +3,11 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.production_list, name="production_list"),
+    path("", views.my_work, name="my_work"),
+    path("due/", views.everything_due, name="everything_due"),
+    path("me/", views.my_settings, name="my_settings"),
+    path("me/time-zone/", views.guess_time_zone, name="guess_time_zone"),
+    path("productions/", views.production_list, name="production_list"),
     path("productions/new/", views.production_create, name="production_create"),
     path("productions/deleted/", views.deleted_productions, name="deleted_productions"),
     path("productions/deleted/<int:pk>/", views.production_deleted, name="production_deleted"),
@@ -51,4 +55,49 @@ urlpatterns = [
     path("items/<int:pk>/deleted/", views.item_deleted, name="item_deleted"),
     path("items/<int:pk>/restore/", views.item_restore, name="item_restore"),
     path("items/<int:pk>/comments/", views.item_comments, name="item_comments"),
+    # Exports, imports and calendar links (issue 8).
+    path(
+        "productions/<slug:slug>/export.xlsx",
+        views.production_export_xlsx,
+        name="production_export_xlsx",
+    ),
+    path(
+        "productions/<slug:slug>/export.pdf",
+        views.production_export_pdf,
+        name="production_export_pdf",
+    ),
+    path(
+        "productions/<slug:slug>/export.ics",
+        views.production_export_ics,
+        name="production_export_ics",
+    ),
+    path(
+        "productions/<slug:slug>/export.json",
+        views.production_export_json,
+        name="production_export_json",
+    ),
+    path("productions/<slug:slug>/print/", views.production_print, name="production_print"),
+    path("productions/<slug:slug>/import/", views.checklist_import, name="checklist_import"),
+    path(
+        "productions/<slug:slug>/import/confirm/",
+        views.checklist_import_confirm,
+        name="checklist_import_confirm",
+    ),
+    path(
+        "productions/<slug:slug>/calendar/",
+        views.production_calendar,
+        name="production_calendar",
+    ),
+    path(
+        "productions/<slug:slug>/calendar/new/",
+        views.calendar_link_create,
+        name="calendar_link_create",
+    ),
+    path(
+        "calendar-links/<int:pk>/regenerate/",
+        views.calendar_link_regenerate,
+        name="calendar_link_regenerate",
+    ),
+    path("calendar/<str:secret>.ics", views.calendar_feed, name="calendar_feed"),
+    path("imports/production/", views.production_import, name="production_import"),
 ]

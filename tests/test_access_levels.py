@@ -27,7 +27,7 @@ def item(stage):
 def test_the_list_shows_only_productions_the_user_belongs_to(production, viewer):
     ProductionFactory(title="Secret Tour")
 
-    response = client_for(viewer).get("/")
+    response = client_for(viewer).get("/productions/")
 
     assertContains(response, "Neon Nights")
     assertNotContains(response, "Secret Tour")
@@ -37,7 +37,7 @@ def test_the_list_counts_nothing_of_other_productions(production, viewer):
     other = ProductionFactory(title="Secret Tour")
     ChecklistItemFactory.create_batch(3, stage__production=other)
 
-    response = client_for(viewer).get("/")
+    response = client_for(viewer).get("/productions/")
 
     assert response.context["page"].paginator.count == 1
     assertNotContains(response, "Secret Tour")

@@ -31,11 +31,11 @@ def test_it_shows_the_login_page(client):
     assert 'name="password"' in response.text
 
 
-def test_it_logs_in_and_goes_to_the_production_list(client, user):
+def test_it_logs_in_and_goes_to_my_work(client, user):
     response = client.post(LOGIN, {"username": "coordinator", "password": "password"})
 
     assert response.status_code == 302
-    assert response.url == reverse("production_list")
+    assert response.url == reverse("my_work")
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
@@ -56,7 +56,7 @@ def test_it_refuses_to_go_to_another_site_after_logging_in(client, user):
         {"username": "coordinator", "password": "password", "next": "https://evil.example/"},
     )
 
-    assert response.url == reverse("production_list")
+    assert response.url == reverse("my_work")
 
 
 def test_it_shows_an_error_for_a_wrong_password(client, user):

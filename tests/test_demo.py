@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from productions.models import (
     Assignment,
@@ -120,3 +121,16 @@ def test_the_demo_login_manages_the_demo_productions(settings):
     demo = get_user_model().objects.get(username="demo")
     assert set(demo.memberships.values_list("level", flat=True)) == {Membership.Level.MANAGER}
     assert demo.memberships.count() == Production.objects.count()
+
+
+def test_the_demo_logins_have_work_due_around_today(settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("The demo logins are only created on SQLite.")
+    settings.DEBUG = True
+
+    load_demo()
+
+    for username in ("demo", "crew"):
+        mine = ChecklistItem.objects.filter(assignee__user__username=username, done=False)
+        assert mine.filter(due_date__lt=timezone.localdate()).exists()
+        assert mine.filter(due_date__gte=timezone.localdate()).exists()

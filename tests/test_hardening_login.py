@@ -61,7 +61,7 @@ def test_it_lets_a_user_log_in_after_fewer_failures(client, user):
 
     response = log_in(client)
 
-    assertRedirects(response, reverse("production_list"), fetch_redirect_response=False)
+    assertRedirects(response, reverse("my_work"), fetch_redirect_response=False)
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
@@ -190,7 +190,7 @@ def test_behind_the_proxy_it_counts_by_the_address_the_proxy_saw(settings, forwa
 def test_it_never_sends_a_user_to_another_site_after_logging_in(client, user, next_url):
     response = log_in(client, next=next_url)
 
-    assertRedirects(response, reverse("production_list"), fetch_redirect_response=False)
+    assertRedirects(response, reverse("my_work"), fetch_redirect_response=False)
 
 
 def test_it_never_sends_a_user_to_another_site_from_the_login_link(client, user):
@@ -199,7 +199,7 @@ def test_it_never_sends_a_user_to_another_site_from_the_login_link(client, user)
 
     response = log_in(client, next="https://evil.example/")
 
-    assert response.url == reverse("production_list")
+    assert response.url == reverse("my_work")
 
 
 def test_it_goes_to_the_page_asked_for_on_this_site(client, user):

@@ -229,7 +229,7 @@ def test_it_refuses_nul_bytes_in_headers_and_cookies(headers):
 
 
 def test_it_accepts_ordinary_requests(logged_in):
-    response = logged_in.get("/?q=caf%C3%A9%20%E2%80%94%20%F0%9F%8E%AC")
+    response = logged_in.get("/productions/?q=caf%C3%A9%20%E2%80%94%20%F0%9F%8E%AC")
 
     assert response.status_code == 200
 

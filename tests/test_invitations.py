@@ -175,7 +175,7 @@ def test_an_invitee_of_several_productions_lands_on_the_list(invited, manager):
 
     response = accept(Client(), link)
 
-    assertRedirects(response, "/")
+    assertRedirects(response, "/productions/")
 
 
 def test_the_invitation_link_works_only_once(invited):

@@ -465,7 +465,7 @@ def test_removing_yourself_sends_you_to_the_production_list(manager, editor, pro
     plain = client.post(f"/members/{membership.pk}/remove/")
 
     assert plain.status_code == 302
-    assert plain["Location"] == "/"
+    assert plain["Location"] == "/productions/"
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
@@ -475,7 +475,7 @@ def test_removing_yourself_over_htmx_redirects_the_whole_page(manager, editor, p
 
     response = client_for(manager).post(f"/members/{membership.pk}/remove/", **HTMX)
 
-    assert response["HX-Redirect"] == "/"
+    assert response["HX-Redirect"] == "/productions/"
 
 
 def test_removing_someone_just_removed_is_a_404(manager, editor, production):

@@ -4,7 +4,7 @@ from productions.models import Production
 from tests.conftest import HTMX
 from tests.factories import ChecklistItemFactory, ProductionFactory, StageFactory
 
-URL = "/"
+URL = "/productions/"
 
 
 def test_it_lists_productions_with_their_progress(logged_in):
@@ -167,23 +167,23 @@ def test_it_refuses_post(logged_in):
 
 def test_it_answers_a_history_restore_with_the_whole_page(logged_in):
     response = logged_in.get(
-        "/?q=neon", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        "/productions/?q=neon", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     )
     assert b"<html" in response.content
 
 
 def test_it_varies_on_hx_request(logged_in):
-    response = logged_in.get("/", headers={"HX-Request": "true"})
+    response = logged_in.get("/productions/", headers={"HX-Request": "true"})
     assert "HX-Request" in response["Vary"]
 
 
 def test_it_keeps_the_search_when_another_filter_is_invalid(logged_in):
     ProductionFactory(title="Neon Nights")
     ProductionFactory(title="Echoes Live")
-    response = logged_in.get("/?q=neon&kind=bogus")
+    response = logged_in.get("/productions/?q=neon&kind=bogus")
     assert b"Neon Nights" in response.content
     assert b"Echoes Live" not in response.content
 
 
 def test_it_answers_head(logged_in):
-    assert logged_in.head("/").status_code == 200
+    assert logged_in.head("/productions/").status_code == 200

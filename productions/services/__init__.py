@@ -9,6 +9,7 @@ items, comments), crew, members, trash.
 from . import trash
 from .activity import log
 from .admin import delete_from_admin, save_from_admin
+from .calendar import calendar_link, regenerate_calendar_link
 from .checklist import (
     FOLLOW_CHECKLIST,
     add_comment,
@@ -23,6 +24,7 @@ from .checklist import (
     update_item,
 )
 from .crew import add_assignment, create_crew_member, remove_assignment
+from .imports import ImportChanged, ImportRefused, apply_checklist_import, import_production
 from .members import (
     add_member,
     change_level,
@@ -38,15 +40,20 @@ from .productions import (
     unique_slug,
     update_production,
 )
+from .profile import set_time_zone
 from .trash import empty_trash, purge_expired
 
 __all__ = [
     "FOLLOW_CHECKLIST",
     "RESERVED_SLUGS",
+    "ImportChanged",
+    "ImportRefused",
     "add_assignment",
     "add_comment",
     "add_item",
     "add_member",
+    "apply_checklist_import",
+    "calendar_link",
     "change_level",
     "create_crew_member",
     "create_production",
@@ -55,9 +62,11 @@ __all__ = [
     "delete_production",
     "delete_stage",
     "empty_trash",
+    "import_production",
     "invite_member",
     "log",
     "purge_expired",
+    "regenerate_calendar_link",
     "remove_assignment",
     "remove_member",
     "resend_invitation",
@@ -67,6 +76,7 @@ __all__ = [
     "save_from_admin",
     "set_item_done",
     "set_stage_status",
+    "set_time_zone",
     "sync_stage_status",
     "trash",
     "unique_slug",

@@ -3,6 +3,10 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -39,3 +43,25 @@ def minutes(duration):
     except AttributeError:
         return ""
     return int(-(-seconds // 60))
+
+
+@register.simple_tag
+def due_label(due, done=False):
+    """ "due 3 Mar", marked (class and words) when it is today or past.
+
+    Colour alone says nothing to a screen reader or in print, so an overdue
+    date also says how many days overdue it is."""
+    if due is None:
+        return ""
+    days = (timezone.localdate() - due).days
+    if done or days < 0:
+        when = date_format(due, "j M Y" if due.year != timezone.localdate().year else "j M")
+        return format_html('<span class="due">due {}</span>', when)
+    if days == 0:
+        return mark_safe('<span class="due due-today">due today</span>')
+    return format_html(
+        '<span class="due due-overdue">due {} · {} day{} overdue</span>',
+        date_format(due, "j M"),
+        days,
+        "" if days == 1 else "s",
+    )

@@ -16,7 +16,19 @@ from .checklist import (
     stage_status,
 )
 from .crew import assignment_add, assignment_remove, crew_member_add
-from .exports import production_export_csv
+from .exports import (
+    calendar_feed,
+    calendar_link_create,
+    calendar_link_regenerate,
+    production_calendar,
+    production_export_csv,
+    production_export_ics,
+    production_export_json,
+    production_export_pdf,
+    production_export_xlsx,
+    production_print,
+)
+from .imports import checklist_import, checklist_import_confirm, production_import
 from .members import (
     invitation_accept,
     member_add,
@@ -25,6 +37,7 @@ from .members import (
     member_resend_invitation,
     production_members,
 )
+from .mywork import everything_due, my_work
 from .productions import (
     deleted_productions,
     production_create,
@@ -35,13 +48,21 @@ from .productions import (
     production_list,
     production_restore,
 )
+from .profile import guess_time_zone, my_settings
 from .trash import production_trash, trash_empty
 
 __all__ = [
     "assignment_add",
     "assignment_remove",
+    "calendar_feed",
+    "calendar_link_create",
+    "calendar_link_regenerate",
+    "checklist_import",
+    "checklist_import_confirm",
     "crew_member_add",
     "deleted_productions",
+    "everything_due",
+    "guess_time_zone",
     "invitation_accept",
     "item_add",
     "item_comments",
@@ -55,15 +76,24 @@ __all__ = [
     "member_level",
     "member_remove",
     "member_resend_invitation",
+    "my_settings",
+    "my_work",
     "production_activity",
+    "production_calendar",
     "production_create",
     "production_delete",
     "production_deleted",
     "production_detail",
     "production_edit",
     "production_export_csv",
+    "production_export_ics",
+    "production_export_json",
+    "production_export_pdf",
+    "production_export_xlsx",
+    "production_import",
     "production_list",
     "production_members",
+    "production_print",
     "production_restore",
     "production_trash",
     "stage_delete",

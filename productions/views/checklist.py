@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import trigger_client_event
 
 from .. import services
 from ..access import (
@@ -22,8 +23,10 @@ from ..models import Stage
 from .common import DETAIL, conflict_message, rebased, stage_url
 
 
-def _checklist_response(request, stage, can, main_html=""):
-    """The swapped element plus, out of band, the progress bars it moved."""
+def _checklist_response(request, stage, can, main_html="", announce=""):
+    """The swapped element plus, out of band, the progress bars it moved.
+
+    `announce` is read out by screen readers, with the stage's new progress."""
     stage = (
         Stage.objects.with_progress().select_related("production", "status_set_by").get(pk=stage.pk)
     )
@@ -38,7 +41,15 @@ def _checklist_response(request, stage, can, main_html=""):
             request,
         )
     )
-    return HttpResponse(html)
+    response = HttpResponse(html)
+    if announce:
+        progress = stage.progress
+        trigger_client_event(
+            response,
+            "announce",
+            f"{announce} — {stage.name} {progress.done} of {progress.total} done",
+        )
+    return response
 
 
 def _item_context(item, can, **extra):
@@ -89,7 +100,7 @@ def item_add(request, stage_pk):
         context = {"stage": stage, "add_item_form": AddItemForm(), "item": item, "can": can}
         html = render_to_string(f"{DETAIL}#add-item-form", context, request)
         html += render_to_string(f"{DETAIL}#item-appended", context, request)
-        return _checklist_response(request, stage, can, html)
+        return _checklist_response(request, stage, can, html, f"Added “{item.title}”")
 
     context = {"stage": stage, "add_item_form": form, "can": can}
     template_name = "productions/item_add.html"
@@ -103,7 +114,9 @@ def item_detail(request, pk):
     item, can = get_item_for_user(request.user, pk)
     if not request.htmx:
         return redirect(stage_url(item.stage))
-    return render(request, f"{DETAIL}#item", _item_context(item, can))
+    # Back from an edit or a delete confirmation: focus returns to its button.
+    focus = request.GET.get("focus")
+    return render(request, f"{DETAIL}#item", _item_context(item, can, focus=focus))
 
 
 @require_POST
@@ -113,10 +126,17 @@ def item_toggle(request, pk):
     # The form says which state it wants, so a double click cannot undo itself.
     done = request.POST.get("done") in ("1", "true", "on")
     item = services.set_item_done(item, done, by=request.user)
+    if request.POST.get("row") == "work":
+        # Ticked on My work or Everything due: that page's row, no progress bars.
+        if not request.htmx:
+            return redirect("everything_due" if request.POST.get("page") == "due" else "my_work")
+        item.can = can
+        return render(request, "productions/_rows.html#work-item", {"item": item})
     if not request.htmx:
         return redirect(stage_url(item.stage))
     html = render_to_string(f"{DETAIL}#item", _item_context(item, can), request)
-    return _checklist_response(request, item.stage, can, html)
+    verb = "Ticked" if item.done else "Unticked"
+    return _checklist_response(request, item.stage, can, html, f"{verb} “{item.title}”")
 
 
 def _item_form(request, item, data=None):
@@ -157,7 +177,7 @@ def item_edit(request, pk):
             else:
                 if not request.htmx:
                     return redirect(stage_url(item.stage))
-                return render(request, f"{DETAIL}#item", _item_context(item, can))
+                return render(request, f"{DETAIL}#item", _item_context(item, can, focus="edit"))
         else:
             status = 422
 
@@ -184,7 +204,8 @@ def item_delete(request, pk):
             return redirect("item_deleted", pk=item.pk)
         # The row becomes a "deleted — Undo" notice.
         html = render_to_string(f"{DETAIL}#item-deleted", _item_context(item, can), request)
-        return _checklist_response(request, item.stage, can, html)
+        announce = f"Moved “{item.title}” to the trash"
+        return _checklist_response(request, item.stage, can, html, announce)
 
     template_name = "productions/item_delete.html"
     if request.htmx:

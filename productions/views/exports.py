@@ -1,67 +1,247 @@
-"""Downloads of a production's checklist."""
+"""Downloads of a production's checklist, its print view and calendar links.
 
-import csv
-from collections import defaultdict
+Every format comes from productions/exports.py (the same rows, columns and
+filter); the production is looked up through access.py, so anyone who may see
+it (viewers too) may export it, and nobody else can tell it exists.
+"""
 
-from django.http import HttpResponse
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from ..access import get_production_for_user
-from ..models import ChecklistItem
+from .. import exports, services
+from ..access import (
+    crew_for_user,
+    get_calendar_feed,
+    get_calendar_token_for_user,
+    get_production_for_user,
+)
+from ..models import CalendarToken, CrewMember
 
-CSV_HEADER = ["Production", "Stage", "Phase", "Item", "Assignee", "Role", "Due", "Done", "Done at"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def csv_safe(value):
-    # A cell starting with one of these is run as a formula by spreadsheet apps.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else value
+class ExportFilterForm(forms.Form):
+    """The filter every export takes from its query string; all optional."""
+
+    stage = forms.ModelChoiceField(queryset=None, required=False)
+    assignee = forms.ModelChoiceField(queryset=CrewMember.objects.all(), required=False)
+    open = forms.BooleanField(required=False)
+
+    def __init__(self, *args, production, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = production.stages.all()
+        self.fields["assignee"].queryset = crew_for_user(user)
+
+    def filters(self):
+        data = self.cleaned_data
+        return exports.Filters(
+            stage=data.get("stage"),
+            assignee=data.get("assignee"),
+            open_only=bool(data.get("open")),
+        )
+
+
+def _bad_filter(form):
+    lines = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+    return HttpResponseBadRequest(
+        "This export's filter is not valid:\n" + "\n".join(lines) + "\n",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _export_setup(request, slug):
+    """(production, filters, zone, None), or (.., .., .., a 400) for a bad filter.
+
+    Queries: session, user, the production with the user's level (access.py),
+    the user's time zone, then a stage and an assignee if the filter names them."""
+    production, _ = get_production_for_user(request.user, slug)
+    form = ExportFilterForm(request.GET, production=production, user=request.user)
+    zone = exports.export_zone(request.user)
+    if not form.is_valid():
+        return production, None, zone, _bad_filter(form)
+    return production, form.filters(), zone, None
+
+
+def _attachment(response, filename):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_safe
 def production_export_csv(request, slug):
-    production, _ = get_production_for_user(request.user, slug)
-    items = (
-        ChecklistItem.objects.filter(stage__production=production, stage__deleted_at__isnull=True)
-        .select_related("stage", "assignee__default_role")
-        .order_by("stage__position", "stage__pk", "position", "pk")
+    production, filters, zone, error = _export_setup(request, slug)
+    if error:
+        return error
+    rows = exports.export_rows(production, filters, zone)
+    response = StreamingHttpResponse(
+        exports.csv_chunks(rows, zone), content_type="text/csv; charset=utf-8"
     )
-    # The role a crew member holds on this production, else their usual one.
-    roles = defaultdict(list)
-    for assignment in production.assignments.select_related("role").order_by("role__name"):
-        roles[assignment.crew_member_id].append(assignment.role.name)
+    return _attachment(response, filters.filename(production, "csv", timezone.localdate()))
 
-    filename = f"{production.slug}-checklist-{timezone.localdate():%Y-%m-%d}.csv"
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+
+@require_safe
+def production_export_xlsx(request, slug):
+    production, filters, zone, error = _export_setup(request, slug)
+    if error:
+        return error
+    stages = filters.apply_to_stages(production.stages.order_by("position", "pk"))
+    out = exports.xlsx_file(
+        exports.export_rows(production, filters, zone),
+        zone,
+        list(stages.values_list("pk", "name")),
     )
-    # The byte-order mark makes Excel read the file as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for item in items:
-        assignee = item.assignee
-        if assignee is None:
-            role = ""
-        else:
-            role = "; ".join(roles[assignee.pk]) or (
-                assignee.default_role.name if assignee.default_role else ""
-            )
-        done_at = (
-            timezone.localtime(item.done_at).strftime("%Y-%m-%d %H:%M") if item.done_at else ""
-        )
-        writer.writerow(
-            [
-                csv_safe(production.title),
-                csv_safe(item.stage.name),
-                item.stage.get_phase_display(),
-                csv_safe(item.title),
-                csv_safe(assignee.name) if assignee else "",
-                csv_safe(role),
-                item.due_date.isoformat() if item.due_date else "",
-                "yes" if item.done else "no",
-                done_at,
-            ]
-        )
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=filters.filename(production, "xlsx", timezone.localdate()),
+        content_type=XLSX,
+    )
+
+
+def _print_context(request, slug):
+    production, filters, zone, error = _export_setup(request, slug)
+    if error:
+        return None, error
+    rows = exports.export_rows(production, filters, zone)
+    return exports.print_context(production, filters, zone, rows), None
+
+
+@require_safe
+def production_print(request, slug):
+    """The printable checklist (the same template the PDF is made from)."""
+    context, error = _print_context(request, slug)
+    if error:
+        return error
+    context["pdf_url"] = (
+        reverse("production_export_pdf", args=[slug]) + "?" + request.GET.urlencode()
+    )
+    return render(request, exports.PRINT_TEMPLATE, context)
+
+
+@require_safe
+def production_export_pdf(request, slug):
+    context, error = _print_context(request, slug)
+    if error:
+        return error
+    production, filters = context["production"], context["filters"]
+    response = HttpResponse(exports.pdf_bytes(context), content_type="application/pdf")
+    return _attachment(response, filters.filename(production, "pdf", timezone.localdate()))
+
+
+@require_safe
+def production_export_ics(request, slug):
+    production, filters, zone, error = _export_setup(request, slug)
+    if error:
+        return error
+    rows = exports.export_rows(production, filters, zone)
+    body = exports.calendar_bytes(production, filters, zone, rows)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    return _attachment(response, filters.filename(production, "ics", timezone.localdate()))
+
+
+@require_safe
+def production_export_json(request, slug):
+    """The whole production (the filter does not apply): docs/exports.md."""
+    production, _ = get_production_for_user(request.user, slug)
+    response = JsonResponse(
+        exports.production_document(production),
+        json_dumps_params={"indent": 2, "ensure_ascii": False},
+    )
+    filename = f"{production.slug}-{timezone.localdate():%Y-%m-%d}.json"
+    return _attachment(response, filename)
+
+
+# --- Calendar subscriptions -----------------------------------------------------
+
+
+class CalendarLinkForm(forms.Form):
+    crew_member = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Whose items",
+        empty_label="The whole production",
+    )
+
+    def __init__(self, *args, production, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["crew_member"].queryset = CrewMember.objects.filter(
+            assignments__production=production
+        ).distinct()
+
+
+def calendar_context(request, production, can, form=None):
+    tokens = (
+        CalendarToken.objects.filter(owner=request.user, production=production)
+        .select_related("crew_member")
+        .order_by("crew_member__name", "pk")
+    )
+    return {
+        "production": production,
+        "can": can,
+        "tokens": [
+            (token, request.build_absolute_uri(reverse("calendar_feed", args=[token.secret])))
+            for token in tokens
+        ],
+        "form": form or CalendarLinkForm(production=production),
+    }
+
+
+@require_safe
+def production_calendar(request, slug):
+    """The user's own subscription links for this production."""
+    production, can = get_production_for_user(request.user, slug)
+    return render(request, "productions/calendar.html", calendar_context(request, production, can))
+
+
+@require_POST
+def calendar_link_create(request, slug):
+    production, can = get_production_for_user(request.user, slug)
+    form = CalendarLinkForm(request.POST, production=production)
+    if not form.is_valid():
+        context = calendar_context(request, production, can, form)
+        return render(request, "productions/calendar.html", context, status=422)
+    services.calendar_link(
+        production, by=request.user, crew_member=form.cleaned_data["crew_member"]
+    )
+    return redirect("production_calendar", slug=production.slug)
+
+
+@require_POST
+def calendar_link_regenerate(request, pk):
+    token, _ = get_calendar_token_for_user(request.user, pk)
+    services.regenerate_calendar_link(token, by=request.user)
+    messages.success(request, "New link made: the old one no longer works.")
+    return redirect("production_calendar", slug=token.production.slug)
+
+
+@login_not_required
+@require_safe
+def calendar_feed(request, secret):
+    """A calendar app's subscription: the secret in the URL is the login."""
+    token, production, _ = get_calendar_feed(secret)
+    filters = exports.Filters(assignee=token.crew_member)
+    zone = exports.export_zone(token.owner)
+    rows = exports.export_rows(production, filters, zone)
+    name = production.title
+    if token.crew_member is not None:
+        name = f"{production.title} · {token.crew_member.name}"
+    response = HttpResponse(
+        exports.calendar_bytes(production, filters, zone, rows, name=name),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Robots-Tag"] = "noindex"
+    response["Content-Disposition"] = f'inline; filename="{production.slug}.ics"'
     return response

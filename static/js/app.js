@@ -28,3 +28,68 @@ document.addEventListener("htmx:historyRestore", () => {
     field.value = params.get(field.name) || "";
   });
 });
+
+// First visit without a time zone: send the browser's, so dates show in the
+// user's own zone (the server keeps a zone the user chose over this guess).
+document.addEventListener("DOMContentLoaded", () => {
+  const url = document.body.dataset.guessTimeZone;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!url || !zone) return;
+  const headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+  fetch(url, {
+    method: "POST",
+    headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ time_zone: zone }),
+    credentials: "same-origin",
+  }).catch(() => {});
+});
+
+// Messages after htmx actions arrive in an HX-Trigger "messages" event (see
+// HtmxMessagesMiddleware) and show as toasts; "announce" tells screen readers
+// what changed without moving focus.
+document.addEventListener("DOMContentLoaded", () => {
+  const area = document.getElementById("toasts");
+  const announcer = document.getElementById("announcer");
+  document.body.addEventListener("messages", (event) => {
+    for (const message of event.detail.value || []) {
+      const toast = document.createElement("div");
+      const kind = message.tags === "error" ? "danger" : message.tags || "info";
+      toast.className = `alert alert-${kind} shadow-sm toast-message`;
+      toast.setAttribute("role", "status");
+      toast.textContent = message.text;
+      area.append(toast);
+      setTimeout(() => toast.remove(), 8000);
+    }
+  });
+  document.body.addEventListener("announce", (event) => {
+    announcer.textContent = "";
+    // A fresh text node makes screen readers read it even when it repeats.
+    setTimeout(() => (announcer.textContent = event.detail.value), 50);
+  });
+});
+
+// Esc cancels an inline edit (its Cancel link brings the row back).
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const form = event.target.closest && event.target.closest("form.item-edit");
+  const cancel = form && form.querySelector("[data-cancel]");
+  if (cancel) {
+    event.preventDefault();
+    cancel.click();
+  }
+});
+
+// The main menu folds behind a button on small screens once scripts run
+// (without them it simply stays open).
+document.addEventListener("DOMContentLoaded", () => {
+  const toggler = document.querySelector(".navbar-toggler");
+  const menu = document.getElementById("main-menu");
+  if (!toggler || !menu) return;
+  toggler.hidden = false;
+  menu.classList.remove("show");
+  toggler.setAttribute("aria-expanded", "false");
+  toggler.addEventListener("click", () => {
+    const open = menu.classList.toggle("show");
+    toggler.setAttribute("aria-expanded", String(open));
+  });
+});

@@ -24,7 +24,7 @@ def test_it_runs_the_coordinator_flow(page, live_server, console_errors):
     page.get_by_label("Username").fill("coordinator")
     page.get_by_label("Password").fill("password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Productions")).to_be_visible()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
 
     # Create "Neon Nights"; a bad date range is refused next to the field first.
     page.get_by_role("link", name="New production").first.click()
@@ -63,6 +63,10 @@ def test_it_runs_the_coordinator_flow(page, live_server, console_errors):
     # A stage can be flagged as blocked by hand.
     filming = page.locator("section", has=page.get_by_role("heading", name="Filming"))
     filming.get_by_label("Status").select_option(label="Blocked")
+    # Choosing is not enough (arrow keys would save every status on the way):
+    # the choice is confirmed with Set.
+    expect(filming.locator("select.stage-status-not_started")).to_be_visible()
+    filming.get_by_role("button", name="Set", exact=True).click()
     expect(filming.locator("select.stage-status-blocked")).to_be_visible()
 
     # Add an item; an empty title is refused with a message.
@@ -112,9 +116,10 @@ def test_it_runs_the_coordinator_flow(page, live_server, console_errors):
     assert download.suggested_filename.startswith("neon-nights-checklist")
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:4] == ["Production", "Stage", "Phase", "Item"]
-    drone = next(row for row in rows if row[3] == "Book the drone operator")
-    assert drone[4:7] == ["Lia Chen", "Choreographer", "2027-03-05"]
+    assert rows[0][:3] == ["ID", "Production", "Stage"]
+    assert rows[0][7] == "Item"
+    drone = next(row for row in rows if row[7] == "Book the drone operator")
+    assert drone[10:13] == ["Lia Chen", "Choreographer", "2027-03-05"]
 
     assert ChecklistItem.objects.filter(done=True).count() == 1
     assert Stage.objects.get(name="Filming").status == Stage.Status.BLOCKED

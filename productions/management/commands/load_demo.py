@@ -56,6 +56,9 @@ DEMO_USERNAME = "demo"
 # A second demo login: an editor on the first demo production only, to show
 # what a freelancer sees (and does not see).
 CREW_USERNAME = "crew"
+# The crew directory entries the two demo logins are.
+DEMO_CREW_NAME = "Jordan Reyes"
+CREW_CREW_NAME = "Lia Chen"
 
 
 class Command(BaseCommand):
@@ -99,7 +102,9 @@ class Command(BaseCommand):
             for stage in stages[: spec["done_stages"]]:
                 for item in stage.items.all():
                     services.set_item_done(item, True, by=user)
-            open_items = ChecklistItem.objects.filter(stage__production=production, done=False)
+            open_items = list(
+                ChecklistItem.objects.filter(stage__production=production, done=False)
+            )
             for offset, (item, name) in enumerate(zip(open_items[:4], spec["crew"], strict=False)):
                 services.update_item(
                     item,
@@ -107,8 +112,30 @@ class Command(BaseCommand):
                     assignee=crew[name],
                     due_date=start - datetime.timedelta(days=7 - offset),
                 )
+            # The demo logins' own crew entries get work due around today, so
+            # My work shows something: one overdue, one today, one this week.
+            spare = iter(open_items[4:])
+            for name in (DEMO_CREW_NAME, CREW_CREW_NAME):
+                if name not in spec["crew"]:
+                    continue
+                for offset, item in zip((-2, 0, 3), spare, strict=False):
+                    services.update_item(
+                        item,
+                        by=user,
+                        assignee=crew[name],
+                        due_date=today + datetime.timedelta(days=offset),
+                    )
             self.stdout.write(f"{production.title}: created")
         self.ensure_crew_user(user)
+        self.link_logins(crew)
+
+    def link_logins(self, crew):
+        User = get_user_model()
+        for username, name in ((DEMO_USERNAME, DEMO_CREW_NAME), (CREW_USERNAME, CREW_CREW_NAME)):
+            login = User.objects.filter(username=username).first()
+            if login and crew[name].user_id is None:
+                crew[name].user = login
+                crew[name].save(update_fields=["user"])
 
     def ensure_crew_user(self, demo_user):
         if demo_user is None:
