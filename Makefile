@@ -12,7 +12,7 @@ FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
 	     $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    echo $$p; break; fi; done
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean bench
 
 $(STAMP): requirements.txt
 	@if [ ! -x $(PY) ]; then \
@@ -45,6 +45,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# What pages cost at 10 to 100,000 items, as ratios to a floor (not a test).
+bench: $(STAMP)
+	SECRET_KEY=bench-only $(PY) manage.py bench
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compressed answers (BREACH: Django masks the CSRF token anew in every
+    # response, and no other secret is echoed from the request into a page).
+    "django.middleware.gzip.GZipMiddleware",
     "bts_tracker.middleware.PermissionsPolicyMiddleware",
     # 400 for an unreadable form body or a NUL byte, before anything reads them.
     "bts_tracker.middleware.RejectMalformedRequestMiddleware",

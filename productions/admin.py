@@ -140,7 +140,15 @@ class ProductionAdmin(LoggedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     autocomplete_fields = ["created_by"]
-    readonly_fields = ["created_at", "updated_at", "version", "deleted_at"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "version",
+        "deleted_at",
+        "item_count",
+        "done_count",
+        "live_version",
+    ]
     exclude = ["updated_by", "deleted_by"]
     inlines = [StageInline, AssignmentInline, MembershipInline]
 
@@ -159,7 +167,7 @@ class StageAdmin(LoggedAdmin):
     list_select_related = ["production"]
     search_fields = ["name", "production__title"]
     autocomplete_fields = ["production", "status_set_by"]
-    readonly_fields = ["version", "updated_at", "deleted_at"]
+    readonly_fields = ["version", "updated_at", "deleted_at", "item_count", "done_count"]
     exclude = ["updated_by", "deleted_by"]
     inlines = [ChecklistItemInline]
 

@@ -26,3 +26,16 @@ class NeedsConfirmation(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+class StageGated(Exception):
+    """A stage cannot be set to Done while required items are open.
+
+    Unlike NeedsConfirmation this cannot be overridden: the required items
+    must be ticked (or stop being required) first."""
+
+    def __init__(self, message, titles=(), more=0):
+        super().__init__(message)
+        self.message = message
+        self.titles = list(titles)
+        self.more = more

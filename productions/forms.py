@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 
 from .models import Assignment, ChecklistItem, CrewMember, CrewRole, Production, Stage
-from .textclean import CleanCharField
+from .textclean import CleanCharField, visible
 
 
 def clean_text_formfield(db_field, **kwargs):
@@ -106,8 +106,10 @@ class ItemForm(VersionedForm):
 
     class Meta(TextForm.Meta):
         model = ChecklistItem
-        fields = ["title", "assignee", "due_date", "notes"]
+        fields = ["title", "assignee", "due_date", "required", "notes"]
         widgets = {"due_date": DateInput, "notes": forms.Textarea(attrs={"rows": 2})}
+        labels = {"required": "Required"}
+        help_texts = {"required": "The stage cannot be marked done while this is open."}
 
     def __init__(self, *args, crew, production, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,4 +183,27 @@ class AssignmentForm(forms.ModelForm):
             )
             if taken.exists():
                 self.add_error("crew_member", f"{crew_member} is already on the crew as {role}.")
+        return cleaned
+
+
+class StageForm(VersionedForm):
+    """A stage's name, phase and dates: the add form and the edit form."""
+
+    class Meta(TextForm.Meta):
+        model = Stage
+        fields = ["name", "phase", "start_date", "due_date"]
+        widgets = {"start_date": DateInput, "due_date": DateInput}
+        labels = {"start_date": "Starts on", "due_date": "Due on"}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if not visible(name):
+            raise forms.ValidationError("A stage needs a name.")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        start, due = cleaned.get("start_date"), cleaned.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", "The due date cannot be before the start date.")
         return cleaned

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -93,9 +93,6 @@ class LiveManager(models.Manager):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-LIVE_ITEMS = Q(stages__deleted_at__isnull=True, stages__items__deleted_at__isnull=True)
-
-
 class ProductionQuerySet(models.QuerySet):
     def live(self):
         return self.filter(deleted_at__isnull=True)
@@ -103,11 +100,12 @@ class ProductionQuerySet(models.QuerySet):
     def in_trash(self):
         return self.filter(deleted_at__isnull=False)
 
-    def with_progress(self):
-        return self.annotate(
-            item_count=Count("stages__items", filter=LIVE_ITEMS),
-            done_count=Count("stages__items", filter=LIVE_ITEMS & Q(stages__items__done=True)),
-        )
+    def active(self):
+        """Not archived."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
 
     def search(self, text):
         if not text:
@@ -154,6 +152,17 @@ class Production(models.Model):
     # Bumped by every edit of the fields above: a save carrying an older
     # version was made over someone else's change and is refused.
     version = models.PositiveIntegerField(default=1)
+    # Live items on live stages, kept by the services in the transaction of
+    # each change (`manage.py check_counters` verifies them), so no page
+    # counts rows to show progress.
+    item_count = models.PositiveIntegerField(default=0)
+    done_count = models.PositiveIntegerField(default=0)
+    # Bumped by every logged change: open pages poll it to see whether
+    # anything changed since they last looked.
+    live_version = models.PositiveBigIntegerField(default=0)
+    # Set when a manager archives the production: it leaves the default list
+    # and My work, and is found again under "Archived".
+    archived_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -183,23 +192,23 @@ class Production(models.Model):
 
     @property
     def progress(self):
-        """Needs ProductionQuerySet.with_progress()."""
         return Progress(self.done_count, self.item_count)
-
-    def checklist_progress(self):
-        """One aggregate query, for refreshing the progress bar after a change."""
-        counts = ChecklistItem.objects.filter(
-            stage__production=self, stage__deleted_at__isnull=True
-        ).aggregate(total=Count("pk"), done=Count("pk", filter=Q(done=True)))
-        return Progress(counts["done"], counts["total"])
 
 
 class StageQuerySet(models.QuerySet):
-    def with_progress(self):
-        live = Q(items__deleted_at__isnull=True)
-        return self.annotate(
-            item_count=Count("items", filter=live),
-            done_count=Count("items", filter=live & Q(items__done=True)),
+    def for_checklist(self):
+        """The production page's stages, in order, with who set a status by hand."""
+        return self.select_related("status_set_by").order_by("position", "pk")
+
+    def holding_up(self):
+        """Stages not done that have open required (live) items, in order,
+        each with `open_required`: one grouped query."""
+        # Filtered before the count, so only open required rows are joined.
+        return (
+            self.exclude(status=Stage.Status.DONE)
+            .filter(items__required=True, items__done=False, items__deleted_at__isnull=True)
+            .annotate(open_required=models.Count("items"))
+            .order_by("position", "pk")
         )
 
 
@@ -227,6 +236,9 @@ class Stage(models.Model):
     )
     status_set_at = models.DateTimeField(null=True, blank=True)
     status_manual = models.BooleanField(default=False)
+    # Live items of the stage, kept like Production.item_count.
+    item_count = models.PositiveIntegerField(default=0)
+    done_count = models.PositiveIntegerField(default=0)
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, max_length=5000)
@@ -257,13 +269,31 @@ class Stage(models.Model):
 
     @property
     def progress(self):
-        """Needs StageQuerySet.with_progress()."""
         return Progress(self.done_count, self.item_count)
 
 
 class ChecklistItemQuerySet(models.QuerySet):
     def open(self):
         return self.filter(done=False)
+
+    def for_checklist(self):
+        """A stage's rows as its checklist shows them: open items first."""
+        return self.select_related("assignee", "done_by").order_by("done", "position", "pk")
+
+    def matching(self, text):
+        if not text:
+            return self
+        return self.filter(Q(title__icontains=text) | Q(notes__icontains=text))
+
+    def after(self, cursor):
+        """The rows after `cursor` (done, position, pk) in for_checklist() order:
+        a keyset, so loading more stays right while others tick and add."""
+        done, position, pk = cursor
+        return self.filter(
+            Q(done__gt=done)
+            | Q(done=done, position__gt=position)
+            | Q(done=done, position=position, pk__gt=pk)
+        )
 
     def of_production(self, production):
         """Live items on the production's live stages, in the page's order."""
@@ -305,7 +335,15 @@ class ChecklistItem(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         base_manager_name = "all_objects"
-        indexes = [models.Index(fields=["stage", "position"], name="item_order_idx")]
+        indexes = [
+            models.Index(fields=["stage", "position"], name="item_order_idx"),
+            # A stage's checklist window: open items first, in order, live only.
+            models.Index(
+                fields=["stage", "done", "position", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="item_checklist_window_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(done=False) | Q(done_at__isnull=False),
@@ -409,15 +447,21 @@ class Activity(models.Model):
         PRODUCTION_EDITED = "production_edited", "Production edited"
         PRODUCTION_DELETED = "production_deleted", "Production deleted"
         PRODUCTION_RESTORED = "production_restored", "Production restored"
+        PRODUCTION_ARCHIVED = "production_archived", "Production archived"
+        PRODUCTION_UNARCHIVED = "production_unarchived", "Production unarchived"
         STAGE_STATUS = "stage_status", "Stage status"
         STAGE_DELETED = "stage_deleted", "Stage deleted"
         STAGE_RESTORED = "stage_restored", "Stage restored"
+        STAGE_ADDED = "stage_added", "Stage added"
+        STAGE_EDITED = "stage_edited", "Stage edited"
         ITEM_ADDED = "item_added", "Item added"
         ITEM_TICKED = "item_ticked", "Item ticked"
         ITEM_UNTICKED = "item_unticked", "Item unticked"
         ITEM_EDITED = "item_edited", "Item edited"
         ITEM_DELETED = "item_deleted", "Item deleted"
         ITEM_RESTORED = "item_restored", "Item restored"
+        ITEM_MOVED = "item_moved", "Item moved"
+        STAGES_REORDERED = "stages_reordered", "Stages reordered"
         COMMENTED = "commented", "Comment"
         TRASH_EMPTIED = "trash_emptied", "Trash emptied"
         MEMBER_ADDED = "member_added", "Member added"
@@ -457,9 +501,13 @@ class Activity(models.Model):
         Kind.PRODUCTION_EDITED: "edited the production details",
         Kind.PRODUCTION_DELETED: "moved the production to the trash",
         Kind.PRODUCTION_RESTORED: "restored the production",
+        Kind.PRODUCTION_ARCHIVED: "archived the production",
+        Kind.PRODUCTION_UNARCHIVED: "took out of the archive the production",
         Kind.STAGE_STATUS: "set the status of",
         Kind.STAGE_DELETED: "moved to the trash the stage",
         Kind.STAGE_RESTORED: "restored the stage",
+        Kind.STAGE_ADDED: "added the stage",
+        Kind.STAGE_EDITED: "edited the stage",
         Kind.ITEM_ADDED: "added",
         Kind.ITEM_TICKED: "ticked",
         Kind.ITEM_UNTICKED: "unticked",

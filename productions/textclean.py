@@ -22,6 +22,7 @@ left for the form field to strip.
 """
 
 import re
+import unicodedata
 
 from django import forms
 
@@ -72,3 +73,9 @@ class CleanCharField(forms.CharField):
         if self.strip:
             value = value.strip()
         return value if value not in self.empty_values else self.empty_value
+
+
+def visible(text):
+    """Whether `text` has a character one can see: not only spaces, zero-width
+    or other format characters (for names, which must not be blank)."""
+    return any(unicodedata.category(char)[0] not in "CZ" for char in text or "")

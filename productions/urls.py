@@ -19,6 +19,7 @@ urlpatterns = [
     path("productions/<slug:slug>/", views.production_detail, name="production_detail"),
     path("productions/<slug:slug>/edit/", views.production_edit, name="production_edit"),
     path("productions/<slug:slug>/delete/", views.production_delete, name="production_delete"),
+    path("productions/<slug:slug>/changes/", views.production_changes, name="production_changes"),
     path(
         "productions/<slug:slug>/activity/",
         views.production_activity,
@@ -45,9 +46,15 @@ urlpatterns = [
     path("assignments/<int:pk>/remove/", views.assignment_remove, name="assignment_remove"),
     path("stages/<int:stage_pk>/status/", views.stage_status, name="stage_status"),
     path("stages/<int:stage_pk>/delete/", views.stage_delete, name="stage_delete"),
+    # Shaping the stages and archiving (issue 6, capability 3).
+    path("productions/<slug:slug>/stages/new/", views.stage_add, name="stage_add"),
+    path("productions/<slug:slug>/archive/", views.production_archive, name="production_archive"),
+    path("stages/<int:stage_pk>/edit/", views.stage_edit, name="stage_edit"),
+    path("stages/<int:stage_pk>/move/", views.stage_move, name="stage_move"),
     path("stages/<int:stage_pk>/deleted/", views.stage_deleted, name="stage_deleted"),
     path("stages/<int:stage_pk>/restore/", views.stage_restore, name="stage_restore"),
     path("stages/<int:stage_pk>/items/", views.item_add, name="item_add"),
+    path("stages/<int:stage_pk>/items/more/", views.stage_items_more, name="stage_items_more"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<int:pk>/toggle/", views.item_toggle, name="item_toggle"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
@@ -55,6 +62,15 @@ urlpatterns = [
     path("items/<int:pk>/deleted/", views.item_deleted, name="item_deleted"),
     path("items/<int:pk>/restore/", views.item_restore, name="item_restore"),
     path("items/<int:pk>/comments/", views.item_comments, name="item_comments"),
+    # Ordering and the board (issue 7; issue 6, capability 4).
+    path("items/<int:pk>/move/", views.item_move, name="item_move"),
+    path("productions/<slug:slug>/board/", views.production_board, name="production_board"),
+    path(
+        "productions/<slug:slug>/stages/order/",
+        views.stage_reorder,
+        name="production_stage_order",
+    ),
+    path("stages/<int:stage_pk>/board/more/", views.board_more, name="board_more"),
     # Exports, imports and calendar links (issue 8).
     path(
         "productions/<slug:slug>/export.xlsx",

@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from productions import models
+from productions.services.counters import recount_production
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -49,9 +50,17 @@ class StageFactory(factory.django.DjangoModelFactory):
 class ChecklistItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.ChecklistItem
+        skip_postgeneration_save = True
 
     stage = factory.SubFactory(StageFactory)
     title = factory.Sequence(lambda n: f"Item {n}")
+
+    @factory.post_generation
+    def counters(item, create, extracted, **kwargs):
+        # The services keep the stage and production counters; rows made here
+        # bypass them, so recount (tests see the counters the app would).
+        if create:
+            recount_production(item.stage.production_id)
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from productions.models import ChecklistItem, Profile, Stage
+from productions.views import exports as export_views
 from tests.conftest import client_for
 from tests.factories import (
     AssignmentFactory,
@@ -413,3 +414,14 @@ def test_items_in_the_trash_stay_out_of_every_format(viewer, production, checkli
     assert b"Secure permits" not in body(client.get(url("ics", production)))
     assert b"Secure permits" not in body(client.get(url("json", production)))
     assert Stage.objects.filter(production=production).count() == 2
+
+
+def test_a_print_too_long_is_refused_with_a_way_to_narrow_it(logged_in, monkeypatch):
+    monkeypatch.setattr(export_views, "PRINT_MAX_ITEMS", 2)
+    stage = StageFactory()
+    ChecklistItemFactory.create_batch(3, stage=stage)
+
+    for name in ("production_print", "production_export_pdf"):
+        response = logged_in.get(reverse(name, args=[stage.production.slug]))
+        assert response.status_code == 400
+        assert "at most 2 print at once" in response.content.decode()

@@ -19,20 +19,21 @@ def stage(request, db):
 def test_it_ticks_an_item_in_constant_queries(logged_in, stage, django_assert_num_queries):
     item = stage.items.first()
     # 1 session, 2 user, 3 the item with its stage, production, assignee, ticker
-    # and the user's level, 4 savepoint, 5 lock the item, 6 update it, 7 its activity
-    # entry, 8 lock the stage, 9 count its items, 10 update its status, 11 release
-    # savepoint, 12 the stage with its counts for the progress bar, 13 the
-    # production's counts for its progress bar
-    with django_assert_num_queries(13):
+    # and the user's level, 4 savepoint, 5 lock the item, 6 update it, 7 lock the
+    # stage, 8 move its counters and status, 9 move the production's counters and
+    # live version, 10 the activity entry, 11 release savepoint, 12 the stage and
+    # its production with their counters for the progress bars. Nothing is counted.
+    with django_assert_num_queries(12):
         response = logged_in.post(f"/items/{item.pk}/toggle/", {"done": "1"}, **HTMX)
     assert response.status_code == 200
 
 
 def test_it_adds_an_item_in_constant_queries(logged_in, stage, django_assert_num_queries):
     # 1 session, 2 user, 3 the stage with its production and the user's level,
-    # 4 savepoint, 5 lock the stage, 6 the last position, 7 insert, 8 activity
-    # entry, 9 count its items (status unchanged), 10 release savepoint, 11 the
-    # stage's counts, 12 the production's counts
+    # 4 savepoint, 5 lock the stage, 6 the last position, 7 insert, 8 move the
+    # stage's counters, 9 move the production's counters and live version,
+    # 10 activity entry, 11 release savepoint, 12 the stage and its production
+    # with their counters for the progress bars
     with django_assert_num_queries(12):
         response = logged_in.post(f"/stages/{stage.pk}/items/", {"title": "Call the venue"}, **HTMX)
     assert response.status_code == 200
@@ -41,9 +42,9 @@ def test_it_adds_an_item_in_constant_queries(logged_in, stage, django_assert_num
 def test_it_deletes_an_item_in_constant_queries(logged_in, stage, django_assert_num_queries):
     item = stage.items.first()
     # 1 session, 2 user, 3 the item with the user's level, 4 savepoint, 5 lock the
-    # item, 6 move it to the trash, 7 activity entry, 8 lock the stage, 9 count its
-    # items (status unchanged), 10 release savepoint, 11 the stage's counts,
-    # 12 the production's counts
+    # item, 6 move it to the trash, 7 lock the stage, 8 move its counters, 9 move
+    # the production's counters and live version, 10 activity entry, 11 release
+    # savepoint, 12 the stage and its production with their counters
     with django_assert_num_queries(12):
         response = logged_in.post(f"/items/{item.pk}/delete/", **HTMX)
     assert response.status_code == 200

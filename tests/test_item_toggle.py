@@ -1,6 +1,7 @@
 import pytest
 from django.utils import timezone
 
+from productions import services
 from tests.conftest import HTMX
 from tests.factories import ChecklistItemFactory, StageFactory
 
@@ -30,8 +31,7 @@ def test_it_ticks_an_item_and_redirects(logged_in, user, item):
 
 
 def test_it_unticks_an_item(logged_in, user, item):
-    item.done, item.done_at, item.done_by = True, timezone.now(), user
-    item.save()
+    services.set_item_done(item, True, by=user)
 
     logged_in.post(url(item), {"done": "0"})
 
@@ -55,9 +55,8 @@ def test_it_keeps_an_item_done_when_ticked_twice(logged_in, user, other_user, it
     assert item.done_by == user
 
 
-def test_it_unticks_when_done_is_missing(logged_in, item):
-    item.done, item.done_at = True, timezone.now()
-    item.save()
+def test_it_unticks_when_done_is_missing(logged_in, user, item):
+    services.set_item_done(item, True, by=user)
 
     logged_in.post(url(item))
 
@@ -82,9 +81,8 @@ def test_it_answers_htmx_with_the_row_and_progress(logged_in, item):
     assert "1 of 2 items done (50%)" in html
 
 
-def test_it_answers_htmx_unticking_with_lower_progress(logged_in, item):
-    item.done, item.done_at = True, timezone.now()
-    item.save()
+def test_it_answers_htmx_unticking_with_lower_progress(logged_in, user, item):
+    services.set_item_done(item, True, by=user)
 
     response = logged_in.post(url(item), {"done": "0"}, **HTMX)
 

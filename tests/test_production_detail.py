@@ -2,6 +2,8 @@ import pytest
 from django.utils import timezone
 
 from productions.models import ChecklistItem
+from productions.services.counters import recount_production
+from productions.views.productions import ITEM_WINDOW
 from tests.factories import (
     AssignmentFactory,
     ChecklistItemFactory,
@@ -135,21 +137,28 @@ def test_it_makes_the_same_queries_however_many_items(
         )
         for n in range(count)
     )
+    recount_production(production.pk)
 
     # 1. session
     # 2. user
     # 3. the production, by slug, with the user's access level
-    # 4. its stages, with item and done counts annotated
-    # 5. prefetch the stages' items, with their assignees and done_by users joined
-    # 6. the crew: assignments with crew members and roles joined
-    # 7. the assignment form's crew member choices (with default roles joined)
-    # 8. the assignment form's role choices
-    # 9. the new-freelancer form's role choices
-    # 10. the activity feed's person choices
-    # 11. the activity feed's entries (one page; no count while it is the first)
-    with django_assert_num_queries(11):
+    # 4. its stages (their progress counters are columns: nothing is counted)
+    # 5-7. a window of each stage's items (one small indexed query per stage,
+    #    three stages here), with their assignees and done_by users joined
+    # 8. the activity feed's paginator count (no entries here, so no page read)
+    # 9. the stage holding the production up (stage gates): one grouped query
+    # 10. the id of the last activity entry, where live updates start from
+    # 11. the crew: assignments with crew members and roles joined
+    # 12. the assignment form's crew member choices (with default roles joined)
+    # 13. the assignment form's role choices
+    # 14. the new-freelancer form's role choices
+    # 15. the activity feed's person choices
+    with django_assert_num_queries(15):
         response = logged_in.get(url(production))
 
     done = len(range(0, count, 4))
     assert f"{done} of {count} items done" in response.content.decode()
-    assert response.content.count(b'class="list-group-item d-flex align-items-start') == count
+    # Each stage shows its first window of rows, the rest as the user scrolls.
+    shown = sum(min(len(range(n, count, 3)), ITEM_WINDOW) for n in range(3))
+    assert response.content.count(b'class="list-group-item d-flex align-items-start') == shown
+    assert response.content.count(b"Show more of") == (3 if count > 3 * ITEM_WINDOW else 0)

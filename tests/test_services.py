@@ -113,9 +113,10 @@ def test_it_keeps_existing_stages_when_a_template_is_deleted(user):
 
 
 # Savepoint and release, slug lookup, savepoint, production insert, release,
-# membership insert, stage templates, stages insert, item templates, items
-# insert, activity insert.
-CREATE_QUERIES = 12
+# membership insert, stage templates, item templates, stages insert (with their
+# item counts), items insert, the production's counters and live version,
+# activity insert.
+CREATE_QUERIES = 13
 
 
 def test_it_creates_a_production_from_few_templates_in_a_fixed_number_of_queries(

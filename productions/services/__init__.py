@@ -32,6 +32,7 @@ from .members import (
     remove_member,
     resend_invitation,
 )
+from .ordering import BadOrder, move_item, reorder_stages
 from .productions import (
     RESERVED_SLUGS,
     create_production,
@@ -46,6 +47,7 @@ from .trash import empty_trash, purge_expired
 __all__ = [
     "FOLLOW_CHECKLIST",
     "RESERVED_SLUGS",
+    "BadOrder",
     "ImportChanged",
     "ImportRefused",
     "add_assignment",
@@ -65,10 +67,12 @@ __all__ = [
     "import_production",
     "invite_member",
     "log",
+    "move_item",
     "purge_expired",
     "regenerate_calendar_link",
     "remove_assignment",
     "remove_member",
+    "reorder_stages",
     "resend_invitation",
     "restore_item",
     "restore_production",

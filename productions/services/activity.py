@@ -4,8 +4,9 @@ inside its transaction, so a change and its entry land (or fail) together."""
 import datetime
 
 from django.db import models
+from django.db.models import F
 
-from ..models import Activity
+from ..models import Activity, Production
 
 Kind = Activity.Kind
 
@@ -33,7 +34,14 @@ def changes_between(obj, fields):
     return changes
 
 
-def log(production, kind, *, by, subject="", stage=None, item=None, changes=None):
+def log(production, kind, *, by, subject="", stage=None, item=None, changes=None, items=0, done=0):
+    """Write the entry, bump the production's live version (open pages poll it)
+    and move its item counters by `items` and `done`, in one UPDATE."""
+    Production.all_objects.filter(pk=production.pk).update(
+        live_version=F("live_version") + 1,
+        item_count=F("item_count") + items,
+        done_count=F("done_count") + done,
+    )
     return Activity.objects.create(
         production=production,
         kind=kind,

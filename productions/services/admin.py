@@ -8,6 +8,7 @@ from django.db import transaction
 
 from ..models import Activity, Assignment, ChecklistItem, Membership, Production, Stage
 from .activity import log
+from .counters import recount_production
 
 
 def production_of(obj):
@@ -32,6 +33,9 @@ def save_from_admin(obj, *, by, changed_fields, created):
         obj.updated_by = by
     obj.save()
     production = production_of(obj)
+    if isinstance(obj, Stage | ChecklistItem) and production is not None:
+        # The admin can change anything (done, the stage, deleted): recount.
+        recount_production(production.pk)
     if production is not None:
         log(
             production,
@@ -55,3 +59,5 @@ def delete_from_admin(obj, *, by):
             changes={"admin": "deleted"},
         )
     obj.delete()
+    if isinstance(obj, Stage | ChecklistItem) and production is not None:
+        recount_production(production.pk)

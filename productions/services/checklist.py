@@ -1,12 +1,13 @@
 """Stages and checklist items: status, add, tick, edit, delete, restore, comment."""
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Window
 from django.utils import timezone
 
-from ..exceptions import Conflict, Gone, NeedsConfirmation
-from ..models import ChecklistItem, Comment, Stage
+from ..exceptions import Conflict, Gone, NeedsConfirmation, StageGated
+from ..models import ChecklistItem, Comment, Production, Stage
 from .activity import Kind, changes_between, display, log
+from .counters import actual_stage_counts
 
 
 def _lock_stage(pk, *, deleted=False):
@@ -40,10 +41,6 @@ def _lock_item(pk, *, deleted=False):
     return row
 
 
-def _open_items(stage):
-    return stage.items.filter(done=False)
-
-
 def sync_stage_status(stage, *, handed_back=False):
     """Move a stage's status along with its checklist, unless set by hand.
 
@@ -51,32 +48,81 @@ def sync_stage_status(stage, *, handed_back=False):
     everything in a done stage sends it back to not started. A blocked stage
     stays blocked, and a status someone chose by hand stays until they hand
     the stage back to the checklist.
+
+    For writes that change many rows at once (imports): the stage's counters
+    are recounted from its rows, and its production's moved by the difference.
+    The everyday writes move the counters themselves (see _count).
     """
-    # Lock the stage row first: two people ticking the last two items at once
-    # must not both count before the other's tick and leave it "in progress".
-    return _sync(_lock_stage(stage.pk), handed_back=handed_back)
-
-
-def _sync(stage, *, handed_back=False):
-    """sync_stage_status() for a stage this transaction has locked already."""
-    if not handed_back and (stage.status_manual or stage.status == Stage.Status.BLOCKED):
-        return stage
-    counts = stage.items.aggregate(total=Count("pk"), done=Count("pk", filter=Q(done=True)))
-    if counts["total"] and counts["done"] == counts["total"]:
-        status = Stage.Status.DONE
-    elif counts["done"]:
-        status = Stage.Status.IN_PROGRESS
-    elif stage.status == Stage.Status.DONE or handed_back:
-        status = Stage.Status.NOT_STARTED
-    else:
-        status = stage.status
-    if status != stage.status:
-        stage.status = status
-        Stage.all_objects.filter(pk=stage.pk).update(status=status)
+    stage = _lock_stage(stage.pk)
+    items, done = actual_stage_counts([stage.pk])[stage.pk]
+    items, done = items - stage.item_count, done - stage.done_count
+    _count(stage, items=items, done=done, handed_back=handed_back)
+    if items or done:
+        Production.all_objects.filter(pk=stage.production_id).update(
+            item_count=F("item_count") + items, done_count=F("done_count") + done
+        )
     return stage
 
 
+def _count(stage, *, items=0, done=0, handed_back=False):
+    """Move a locked stage's counters by `items` and `done`, let its status
+    follow (see sync_stage_status), and save both in one UPDATE. The caller
+    moves the production's counters through log()."""
+    stage.item_count += items
+    stage.done_count += done
+    fields = ["item_count", "done_count"] if items or done else []
+    status = _auto_status(stage, handed_back)
+    if status != stage.status:
+        stage.status = status
+        fields.append("status")
+    if fields:
+        stage.save(update_fields=fields)
+    return stage
+
+
+def _auto_status(stage, handed_back):
+    if not handed_back and (stage.status_manual or stage.status == Stage.Status.BLOCKED):
+        return stage.status
+    total, done = stage.item_count, stage.done_count
+    if total and done == total:
+        return Stage.Status.DONE
+    if done:
+        return Stage.Status.IN_PROGRESS
+    if stage.status == Stage.Status.DONE or handed_back:
+        return Stage.Status.NOT_STARTED
+    return stage.status
+
+
 FOLLOW_CHECKLIST = "auto"
+
+# How many open required items a refusal names before "and N more".
+GATE_NAMES = 5
+
+
+def _refuse_if_gated(stage):
+    """Raise StageGated if the stage has open required items, naming them.
+
+    One query, bounded: the first few titles, each carrying the total count."""
+    rows = list(
+        ChecklistItem.objects.filter(stage=stage, required=True, done=False)
+        .annotate(total=Window(Count("pk")))
+        .order_by("position", "pk")
+        .values_list("title", "total")[:GATE_NAMES]
+    )
+    if not rows:
+        return
+    titles = [title for title, _ in rows]
+    total = rows[0][1]
+    more = total - len(titles)
+    names = ", ".join(f"“{title}”" for title in titles)
+    if more:
+        names += f" and {more} more"
+    raise StageGated(
+        f"{stage.name} cannot be marked done: {total} required "
+        f"item{'s are' if total != 1 else ' is'} still open: {names}.",
+        titles,
+        more,
+    )
 
 
 @transaction.atomic
@@ -91,11 +137,12 @@ def set_stage_status(stage, status, *, by, confirmed=False):
         current.status_manual = False
         current.status_set_by, current.status_set_at = None, None
         current.save(update_fields=["status_manual", "status_set_by", "status_set_at"])
-        current = sync_stage_status(current, handed_back=True)
+        _count(current, handed_back=True)
         changes["status"] = [before, f"{current.get_status_display()} (follows the checklist)"]
     else:
         if status == Stage.Status.DONE:
-            open_count = _open_items(current).count()
+            _refuse_if_gated(current)
+            open_count = current.item_count - current.done_count
             if open_count and not confirmed:
                 raise NeedsConfirmation(
                     f"{open_count} item{'s are' if open_count != 1 else ' is'} still open "
@@ -124,7 +171,16 @@ def delete_stage(stage, *, by):
     current = _lock_stage(stage.pk)
     current.deleted_at, current.deleted_by = timezone.now(), by
     current.save(update_fields=["deleted_at", "deleted_by"])
-    log(current.production, Kind.STAGE_DELETED, by=by, subject=current.name, stage=current)
+    # Its items leave the production's counts with it (and come back on restore).
+    log(
+        current.production,
+        Kind.STAGE_DELETED,
+        by=by,
+        subject=current.name,
+        stage=current,
+        items=-current.item_count,
+        done=-current.done_count,
+    )
     return current
 
 
@@ -133,7 +189,15 @@ def restore_stage(stage, *, by):
     current = _lock_stage(stage.pk, deleted=True)
     current.deleted_at, current.deleted_by = None, None
     current.save(update_fields=["deleted_at", "deleted_by"])
-    log(current.production, Kind.STAGE_RESTORED, by=by, subject=current.name, stage=current)
+    log(
+        current.production,
+        Kind.STAGE_RESTORED,
+        by=by,
+        subject=current.name,
+        stage=current,
+        items=current.item_count,
+        done=current.done_count,
+    )
     return current
 
 
@@ -151,8 +215,9 @@ def add_item(stage, *, by, title, assignee=None, due_date=None, notes=""):
         updated_by=by,
         updated_at=timezone.now(),
     )
-    log(stage.production, Kind.ITEM_ADDED, by=by, subject=title, stage=stage, item=item)
-    _sync(stage)
+    _count(stage, items=1)
+    log(stage.production, Kind.ITEM_ADDED, by=by, subject=title, stage=stage, item=item, items=1)
+    item.stage = stage
     return item
 
 
@@ -194,6 +259,8 @@ def set_item_done(item, done, *, by):
     current.done_at = timezone.now() if done else None
     current.done_by = by if done else None
     current.save(update_fields=["done", "done_at", "done_by"])
+    step = 1 if done else -1
+    current.stage = _count(_lock_stage(current.stage_id), done=step)
     log(
         current.stage.production,
         Kind.ITEM_TICKED if done else Kind.ITEM_UNTICKED,
@@ -201,8 +268,8 @@ def set_item_done(item, done, *, by):
         subject=current.title,
         stage=current.stage,
         item=current,
+        done=step,
     )
-    sync_stage_status(current.stage)
     return current
 
 
@@ -212,6 +279,8 @@ def delete_item(item, *, by):
     current = _lock_item(item.pk)
     current.deleted_at, current.deleted_by = timezone.now(), by
     current.save(update_fields=["deleted_at", "deleted_by"])
+    done = -1 if current.done else 0
+    current.stage = _count(_lock_stage(current.stage_id), items=-1, done=done)
     log(
         current.stage.production,
         Kind.ITEM_DELETED,
@@ -219,8 +288,9 @@ def delete_item(item, *, by):
         subject=current.title,
         stage=current.stage,
         item=current,
+        items=-1,
+        done=done,
     )
-    sync_stage_status(current.stage)
     return current
 
 
@@ -229,6 +299,8 @@ def restore_item(item, *, by):
     current = _lock_item(item.pk, deleted=True)
     current.deleted_at, current.deleted_by = None, None
     current.save(update_fields=["deleted_at", "deleted_by"])
+    done = 1 if current.done else 0
+    current.stage = _count(_lock_stage(current.stage_id), items=1, done=done)
     log(
         current.stage.production,
         Kind.ITEM_RESTORED,
@@ -236,8 +308,9 @@ def restore_item(item, *, by):
         subject=current.title,
         stage=current.stage,
         item=current,
+        items=1,
+        done=done,
     )
-    sync_stage_status(current.stage)
     return current
 
 

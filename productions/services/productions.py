@@ -1,6 +1,7 @@
 """Creating, editing, trashing and restoring whole productions."""
 
 import secrets
+from collections import Counter
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -60,12 +61,15 @@ def create_production(*, by, **fields):
         Membership.objects.create(production=production, user=by, level=Membership.Level.MANAGER)
 
     templates = list(StageTemplate.objects.filter(kind=production.kind))
+    template_items = list(ChecklistItemTemplate.objects.filter(stage_template__in=templates))
+    per_template = Counter(item.stage_template_id for item in template_items)
     stages = Stage.objects.bulk_create(
         Stage(
             production=production,
             name=template.name,
             phase=template.phase,
             position=position,
+            item_count=per_template[template.pk],
         )
         for position, template in enumerate(templates, start=1)
     )
@@ -76,9 +80,16 @@ def create_production(*, by, **fields):
             title=item.title,
             position=item.position,
         )
-        for item in ChecklistItemTemplate.objects.filter(stage_template__in=templates)
+        for item in template_items
     )
-    log(production, Kind.PRODUCTION_CREATED, by=by, subject=production.title)
+    log(
+        production,
+        Kind.PRODUCTION_CREATED,
+        by=by,
+        subject=production.title,
+        items=len(template_items),
+    )
+    production.item_count = len(template_items)
     return production
 
 

@@ -12,6 +12,7 @@ from .checklist import (
     item_toggle,
     stage_delete,
     stage_deleted,
+    stage_items_more,
     stage_restore,
     stage_status,
 )
@@ -29,6 +30,7 @@ from .exports import (
     production_print,
 )
 from .imports import checklist_import, checklist_import_confirm, production_import
+from .live import production_changes
 from .members import (
     invitation_accept,
     member_add,
@@ -38,6 +40,7 @@ from .members import (
     production_members,
 )
 from .mywork import everything_due, my_work
+from .ordering import board_more, item_move, production_board, stage_reorder
 from .productions import (
     deleted_productions,
     production_create,
@@ -49,11 +52,13 @@ from .productions import (
     production_restore,
 )
 from .profile import guess_time_zone, my_settings
+from .stages import production_archive, stage_add, stage_edit, stage_move
 from .trash import production_trash, trash_empty
 
 __all__ = [
     "assignment_add",
     "assignment_remove",
+    "board_more",
     "calendar_feed",
     "calendar_link_create",
     "calendar_link_regenerate",
@@ -70,6 +75,7 @@ __all__ = [
     "item_deleted",
     "item_detail",
     "item_edit",
+    "item_move",
     "item_restore",
     "item_toggle",
     "member_add",
@@ -79,7 +85,10 @@ __all__ = [
     "my_settings",
     "my_work",
     "production_activity",
+    "production_archive",
+    "production_board",
     "production_calendar",
+    "production_changes",
     "production_create",
     "production_delete",
     "production_deleted",
@@ -96,8 +105,13 @@ __all__ = [
     "production_print",
     "production_restore",
     "production_trash",
+    "stage_add",
     "stage_delete",
     "stage_deleted",
+    "stage_edit",
+    "stage_items_more",
+    "stage_move",
+    "stage_reorder",
     "stage_restore",
     "stage_status",
     "trash_empty",

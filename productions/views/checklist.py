@@ -17,19 +17,23 @@ from ..access import (
     get_stage_for_user,
     require,
 )
-from ..exceptions import Conflict, NeedsConfirmation
+from ..exceptions import Conflict, NeedsConfirmation, StageGated
 from ..forms import AddItemForm, CommentForm, ItemForm, StageStatusForm
 from ..models import Stage
 from .common import DETAIL, conflict_message, rebased, stage_url
+from .productions import ITEM_WINDOW, window
 
 
-def _checklist_response(request, stage, can, main_html="", announce=""):
+def _checklist_response(request, stage, can, main_html="", announce="", held_up=False):
     """The swapped element plus, out of band, the progress bars it moved.
 
-    `announce` is read out by screen readers, with the stage's new progress."""
-    stage = (
-        Stage.objects.with_progress().select_related("production", "status_set_by").get(pk=stage.pk)
-    )
+    `announce` is read out by screen readers, with the stage's new progress.
+    `held_up`: the change may have moved which stage holds the production up
+    (a required item or a stage status changed), so that line is sent too,
+    at the cost of one query."""
+    # One query: the stage and its production, with their counters as this
+    # change left them (no rows are counted).
+    stage = Stage.objects.select_related("production", "status_set_by").get(pk=stage.pk)
     production = stage.production
     oob = {"oob": True, "stage": stage, "production": production, "can": can}
     html = (
@@ -37,10 +41,12 @@ def _checklist_response(request, stage, can, main_html="", announce=""):
         + render_to_string(f"{DETAIL}#stage-progress", oob, request)
         + render_to_string(
             f"{DETAIL}#production-progress",
-            {**oob, "production_progress": production.checklist_progress()},
+            {**oob, "production_progress": production.progress},
             request,
         )
     )
+    if held_up:
+        html += held_up_html(request, production)
     response = HttpResponse(html)
     if announce:
         progress = stage.progress
@@ -52,6 +58,12 @@ def _checklist_response(request, stage, can, main_html="", announce=""):
     return response
 
 
+def held_up_html(request, production):
+    """The "Held up by" line, out of band (one query)."""
+    context = {"oob": True, "held_up": production.stages.holding_up().first()}
+    return render_to_string(f"{DETAIL}#held-up", context, request)
+
+
 def _item_context(item, can, **extra):
     return {"item": item, "can": can, **extra}
 
@@ -61,7 +73,7 @@ def stage_status(request, stage_pk):
     stage, can = get_stage_for_user(request.user, stage_pk)
     require(can, Level.EDITOR)
     form = StageStatusForm(request.POST)
-    confirm = None
+    confirm = gated = None
     if form.is_valid():
         try:
             services.set_stage_status(
@@ -72,16 +84,23 @@ def stage_status(request, stage_pk):
             )
         except NeedsConfirmation as exc:
             confirm = exc.message
+        except StageGated as exc:
+            # Not overridable: said next to the status control, as a refusal.
+            gated = exc.message
         else:
             if not request.htmx:
                 return redirect(stage_url(stage))
-            return _checklist_response(request, stage, can)
+            return _checklist_response(request, stage, can, held_up=True)
 
     status = 200 if confirm else 422
-    stage = (
-        Stage.objects.with_progress().select_related("production", "status_set_by").get(pk=stage.pk)
-    )
-    context = {"stage": stage, "can": can, "status_form": form, "confirm": confirm}
+    stage = Stage.objects.select_related("production", "status_set_by").get(pk=stage.pk)
+    context = {
+        "stage": stage,
+        "can": can,
+        "status_form": form,
+        "confirm": confirm,
+        "gated": gated,
+    }
     if request.htmx:
         return render(request, f"{DETAIL}#stage-progress", context, status=status)
     return render(request, "productions/stage_status.html", context, status=status)
@@ -107,6 +126,28 @@ def item_add(request, stage_pk):
     if request.htmx:
         template_name = f"{DETAIL}#add-item-form"
     return render(request, template_name, context, status=422)
+
+
+@require_safe
+def stage_items_more(request, stage_pk):
+    """The next window of a stage's rows, after the `after` cursor: swapped in
+    place of the "Show more" row as the user scrolls to it (or, without
+    JavaScript, a page of its own)."""
+    stage, can = get_stage_for_user(request.user, stage_pk)
+    try:
+        cursor = tuple(int(part) for part in request.GET.get("after", "").split("."))
+        done, position, pk = cursor
+    except ValueError:
+        return HttpResponse("Bad cursor.", status=400, content_type="text/plain")
+    q = request.GET.get("q", "").strip()[:200]
+    rows = list(
+        stage.items.for_checklist().matching(q).after((bool(done), position, pk))[: ITEM_WINDOW + 1]
+    )
+    window(stage, rows)
+    context = {"stage": stage, "can": can, "q": q}
+    if request.htmx:
+        return render(request, "productions/stage_items.html#rows", context)
+    return render(request, "productions/stage_items.html", context)
 
 
 @require_safe
@@ -136,7 +177,9 @@ def item_toggle(request, pk):
         return redirect(stage_url(item.stage))
     html = render_to_string(f"{DETAIL}#item", _item_context(item, can), request)
     verb = "Ticked" if item.done else "Unticked"
-    return _checklist_response(request, item.stage, can, html, f"{verb} “{item.title}”")
+    return _checklist_response(
+        request, item.stage, can, html, f"{verb} “{item.title}”", held_up=item.required
+    )
 
 
 def _item_form(request, item, data=None):
@@ -177,7 +220,11 @@ def item_edit(request, pk):
             else:
                 if not request.htmx:
                     return redirect(stage_url(item.stage))
-                return render(request, f"{DETAIL}#item", _item_context(item, can, focus="edit"))
+                response = render(request, f"{DETAIL}#item", _item_context(item, can, focus="edit"))
+                if "required" in form.changed_data:
+                    # Marked (or no longer) required: which stage holds things up may move.
+                    response.content += held_up_html(request, item.stage.production).encode()
+                return response
         else:
             status = 422
 
@@ -205,7 +252,7 @@ def item_delete(request, pk):
         # The row becomes a "deleted — Undo" notice.
         html = render_to_string(f"{DETAIL}#item-deleted", _item_context(item, can), request)
         announce = f"Moved “{item.title}” to the trash"
-        return _checklist_response(request, item.stage, can, html, announce)
+        return _checklist_response(request, item.stage, can, html, announce, held_up=item.required)
 
     template_name = "productions/item_delete.html"
     if request.htmx:
@@ -229,7 +276,7 @@ def item_restore(request, pk):
         messages.success(request, f"Restored “{item.title}”.")
         return redirect(stage_url(item.stage))
     html = render_to_string(f"{DETAIL}#item", _item_context(item, can), request)
-    return _checklist_response(request, item.stage, can, html)
+    return _checklist_response(request, item.stage, can, html, held_up=item.required)
 
 
 @require_http_methods(["GET", "POST"])

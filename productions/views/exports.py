@@ -110,12 +110,25 @@ def production_export_xlsx(request, slug):
     )
 
 
+# A printed checklist longer than this is refused (WeasyPrint lays the whole
+# document out in memory): the message says how to narrow it.
+PRINT_MAX_ITEMS = 2_000
+
+
 def _print_context(request, slug):
     production, filters, zone, error = _export_setup(request, slug)
     if error:
         return None, error
     rows = exports.export_rows(production, filters, zone)
-    return exports.print_context(production, filters, zone, rows), None
+    context = exports.print_context(production, filters, zone, rows)
+    if context["item_count"] > PRINT_MAX_ITEMS:
+        message = (
+            f"This checklist has {context['item_count']:,} items; at most "
+            f"{PRINT_MAX_ITEMS:,} print at once. Choose a stage, a person or open items "
+            "only, or download Excel or CSV instead."
+        )
+        return None, HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    return context, None
 
 
 @require_safe

@@ -63,8 +63,8 @@ def my_work(request):
     items = _open_items(request.user).filter(assignee__user=request.user)
     productions = (
         productions_for_user(request.user)
+        .active()
         .exclude(status__in=["wrapped", "cancelled"])
-        .with_progress()
         .order_by("start_date", "title", "pk")[:20]
     )
     context = {

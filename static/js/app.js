@@ -93,3 +93,51 @@ document.addEventListener("DOMContentLoaded", () => {
     toggler.setAttribute("aria-expanded", String(open));
   });
 });
+
+// Live updates: the poll's answer lands in #live-inbox; each element there
+// takes the place of the one with the same id. A row being edited, or a
+// control in use, is left as it is, so nothing typed is lost.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const inbox = event.detail.target;
+  if (!inbox || inbox.id !== "live-inbox") return;
+  const busy = (element) =>
+    element.querySelector("form.item-edit") ||
+    (element.contains(document.activeElement) && document.activeElement.matches("input, select, textarea"));
+  const place = (incoming) => {
+    const existing = document.getElementById(incoming.id);
+    if (existing) {
+      if (incoming.hasAttribute("data-remove")) {
+        if (!busy(existing)) existing.remove();
+        return;
+      }
+      if (busy(existing)) return;
+      existing.replaceWith(incoming);
+      htmx.process(incoming);
+    } else if (incoming.id === "live-notice") {
+      const anchor = document.getElementById("production-progress");
+      if (anchor) {
+        anchor.before(incoming);
+      }
+    }
+  };
+  for (const wrapper of Array.from(inbox.querySelectorAll("[data-append-to]"))) {
+    const row = wrapper.firstElementChild;
+    wrapper.remove();
+    if (!row) continue;
+    if (document.getElementById(row.id)) {
+      place(row);
+      continue;
+    }
+    const list = document.getElementById(wrapper.dataset.appendTo);
+    const stageId = wrapper.dataset.appendTo.replace("-items", "");
+    // A stage still loading as the user scrolls will show it when it gets there.
+    if (list && !document.getElementById(`${stageId}-more`)) {
+      list.append(row);
+      htmx.process(row);
+    }
+  }
+  for (const incoming of Array.from(inbox.children)) {
+    if (incoming.id) place(incoming);
+  }
+  inbox.replaceChildren();
+});

@@ -1,3 +1,4 @@
+import importlib
 import os
 from pathlib import Path
 
@@ -50,3 +51,17 @@ def console_errors(page):
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+@pytest.fixture(autouse=True)
+def _seeded(transactional_db):
+    """The seeded crew roles and stage templates, whatever ran before.
+
+    Live-server tests flush the database when they end; serialized rollback
+    should bring the migrations' seed data back, but a flush by another
+    transactional test in the same session can leave it empty. The seeding is
+    idempotent, so run it again."""
+    from django.apps import apps
+
+    seed = importlib.import_module("productions.migrations.0002_seed_roles_and_templates").seed
+    seed(apps, None)

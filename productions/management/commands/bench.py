@@ -1,0 +1,192 @@
+"""`make bench`: what the busiest pages cost as a production grows.
+
+Seeds productions of 10, 300, 5,000 and 100,000 items into a scratch test
+database (SQLite in memory by default; the `DATABASE_URL` server otherwise),
+then times requests through the full middleware stack with a logged-in test
+client, against a floor: a view that answers "ok" behind the same login.
+Prints per-request time (median), its ratio to the floor, queries, and the
+production page's size raw and gzipped. Not a test: nothing fails on timing.
+"""
+
+import gzip
+import statistics
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from productions.access import Access, Level
+from productions.models import ChecklistItem
+from productions.views.live import last_activity_id, live_etag
+
+SIZES = [10, 300, 5_000, 100_000]
+STAGES = 6
+
+
+class Command(BaseCommand):
+    help = "Time the production page, a tick, an add, My work, the live check and CSV."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+        parser.add_argument("--repeat", type=int, default=15)
+
+    def handle(self, *args, sizes, repeat, **options):
+        sizes = [int(size) for size in sizes.split(",")]
+        old_name = connection.settings_dict["NAME"]
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            with override_settings(
+                ROOT_URLCONF="productions.bench_urls",
+                ALLOWED_HOSTS=["testserver"],
+                DEBUG=False,
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                # Static URLs without `collectstatic` (as in the tests).
+                STORAGES={
+                    **settings.STORAGES,
+                    "staticfiles": {
+                        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+                    },
+                },
+            ):
+                self.run_all(sizes, repeat)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    def run_all(self, sizes, repeat):
+        user = get_user_model().objects.create_user("bench", password="bench")
+        client = Client()
+        client.force_login(user)
+        self.client, self.repeat = client, repeat
+        floor = self.measure(lambda: client.get("/bench/floor/"), repeat * 4)
+        self.stdout.write(f"floor: {floor[0] * 1000:.2f} ms, {floor[1]} queries")
+        header = f"{'items':>8} {'what':<18} {'ms':>8} {'x floor':>8} {'queries':>8}"
+        self.stdout.write(header)
+        for size in sizes:
+            self.run_size(user, size, floor[0])
+
+    def run_size(self, user, size, floor):
+        client = self.client
+        production, items = seed(user, size)
+        slug = production.slug
+        stage = production.stages.first()
+        htmx = {"HX-Request": "true"}
+
+        def export():
+            response = client.get(f"/productions/{slug}/export.csv")
+            return b"".join(response.streaming_content)
+
+        rows = [
+            ("production page", lambda: client.get(f"/productions/{slug}/"), self.repeat),
+            ("tick", self.ticker(items), self.repeat),
+            (
+                "add",
+                lambda: client.post(f"/stages/{stage.pk}/items/", {"title": "x"}, headers=htmx),
+                self.repeat,
+            ),
+            ("my work", lambda: client.get("/"), self.repeat),
+            ("live check (idle)", self.idle_poll(production), self.repeat),
+            ("csv export", export, 3),
+        ]
+        for name, request, repeat in rows:
+            seconds, queries = self.measure(request, repeat)
+            self.stdout.write(
+                f"{size:>8} {name:<18} {seconds * 1000:>8.2f} {seconds / floor:>8.1f} {queries:>8}"
+            )
+        page = client.get(f"/productions/{slug}/").content
+        self.stdout.write(
+            f"{size:>8} {'page bytes':<18} raw {len(page):,}, gzip {len(gzip.compress(page)):,}"
+        )
+
+    def measure(self, request, repeat):
+        request()  # warm up
+        queries = []
+        with connection.execute_wrapper(
+            lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
+        ):
+            request()
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            response = request()
+            times.append(time.perf_counter() - start)
+        del response
+        return statistics.median(times), len(queries)
+
+    def ticker(self, items):
+        """Ticks and unticks one item in turn: every call changes it."""
+        item = items[0]
+        state = {"done": ChecklistItem.objects.get(pk=item).done}
+
+        def tick():
+            state["done"] = not state["done"]
+            return self.client.post(
+                f"/items/{item}/toggle/",
+                {"done": "1" if state["done"] else "0"},
+                headers={"HX-Request": "true"},
+            )
+
+        return tick
+
+    def idle_poll(self, production):
+        """The poll of a page that is up to date (read when first called, after
+        the rows before it changed the production)."""
+        slug = production.slug
+        state = {}
+
+        def poll():
+            if not state:
+                production.refresh_from_db()
+                state["after"] = last_activity_id(production)
+                state["etag"] = live_etag(production, Access(Level.MANAGER))
+            return self.client.get(
+                f"/productions/{slug}/changes/?after={state['after']}",
+                headers={"HX-Request": "true", "If-None-Match": f'"{state["etag"]}"'},
+            )
+
+        return poll
+
+
+def seed(user, size):
+    from productions import services
+    from productions.models import ChecklistItem, CrewMember, Membership, Production, Stage
+    from productions.services.counters import recount_production
+
+    production = Production.objects.create(
+        title=f"Bench {size}", slug=f"bench-{size}", kind="concert", created_by=user
+    )
+    Membership.objects.create(production=production, user=user, level=Membership.Level.MANAGER)
+    me = CrewMember.objects.get_or_create(user=user, defaults={"name": "Bench Crew"})[0]
+    stages = Stage.objects.bulk_create(
+        Stage(production=production, name=f"Stage {n}", position=n) for n in range(STAGES)
+    )
+    today = timezone.localdate()
+    ChecklistItem.objects.bulk_create(
+        (
+            ChecklistItem(
+                stage=stages[n % STAGES],
+                title=f"Item {n}",
+                position=n,
+                done=n % 3 == 0,
+                done_at=timezone.now() if n % 3 == 0 else None,
+                assignee=me if n % 50 == 0 else None,
+                due_date=today + timezone.timedelta(days=n % 30 - 10) if n % 50 == 0 else None,
+            )
+            for n in range(size)
+        ),
+        batch_size=5_000,
+    )
+    recount_production(production.pk)
+    # Fresh statistics, as a database that grew over weeks would have: without
+    # them PostgreSQL plans for empty tables.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    services.log(production, services.activity.Kind.PRODUCTION_CREATED, by=user, subject="bench")
+    items = list(
+        ChecklistItem.objects.filter(stage__production=production).values_list("pk", flat=True)[:50]
+    )
+    return production, items

@@ -1,0 +1,377 @@
+"""Shaping the stages in the app (issue 6, capability 3): add, edit, move."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from productions.exceptions import Conflict
+from productions.models import Activity, Stage
+from productions.services.stages import add_stage, move_stage, update_stage
+from tests.conftest import HTMX, client_for
+from tests.factories import ProductionFactory, StageFactory
+
+JUNE_1, JUNE_9 = datetime.date(2026, 6, 1), datetime.date(2026, 6, 9)
+
+
+@pytest.fixture
+def stages(production):
+    return [
+        StageFactory(production=production, name=name, position=n)
+        for n, name in enumerate(["Casting", "Scouting", "Wardrobe"], start=1)
+    ]
+
+
+def order(production):
+    return list(production.stages.order_by("position", "pk").values_list("name", flat=True))
+
+
+def add_url(production):
+    return f"/productions/{production.slug}/stages/new/"
+
+
+def edit_url(stage):
+    return f"/stages/{stage.pk}/edit/"
+
+
+def move_url(stage):
+    return f"/stages/{stage.pk}/move/"
+
+
+# Services
+
+
+def test_add_stage_puts_it_last_and_logs(stages, production, manager):
+    StageFactory(production=production, position=7, deleted_at=timezone.now())
+
+    stage = add_stage(production, by=manager, name="Catering", phase="production", due_date=JUNE_9)
+
+    assert stage.position == 8  # after the trashed one too: restoring it cannot collide
+    assert order(production)[-1] == "Catering"
+    entry = Activity.objects.get(kind=Activity.Kind.STAGE_ADDED)
+    assert (entry.subject, entry.stage, entry.actor) == ("Catering", stage, manager)
+
+
+def test_add_stage_refuses_an_empty_name_and_dates_out_of_order(production, manager):
+    with pytest.raises(ValidationError):
+        add_stage(production, by=manager, name="  ")
+    with pytest.raises(ValidationError):
+        add_stage(production, by=manager, name="X", start_date=JUNE_9, due_date=JUNE_1)
+    assert not production.stages.exists()
+
+
+def test_update_stage_saves_bumps_the_version_and_logs_the_changes(stages, manager):
+    stage = stages[0]
+
+    saved = update_stage(
+        stage, by=manager, version=stage.version, name="Auditions", start_date=JUNE_1
+    )
+
+    assert (saved.name, saved.start_date, saved.version) == ("Auditions", JUNE_1, 2)
+    entry = Activity.objects.get(kind=Activity.Kind.STAGE_EDITED)
+    assert entry.subject == "Casting"
+    assert entry.changes == {"name": ["Casting", "Auditions"], "start_date": ["", "2026-06-01"]}
+
+
+def test_update_stage_refuses_an_old_version(stages, manager, editor):
+    stage = stages[0]
+    update_stage(stage, by=editor, version=1, name="Theirs")
+
+    with pytest.raises(Conflict) as exc:
+        update_stage(stage, by=manager, version=1, name="Mine")
+
+    assert exc.value.current.name == "Theirs"
+
+
+def test_update_stage_without_changes_logs_nothing(stages, manager):
+    update_stage(stages[0], by=manager, version=1, name="Casting")
+    assert not Activity.objects.filter(kind=Activity.Kind.STAGE_EDITED).exists()
+
+
+def test_update_stage_checks_the_dates_against_the_saved_ones(stages, manager):
+    update_stage(stages[0], by=manager, start_date=JUNE_9)
+    with pytest.raises(ValidationError):
+        update_stage(stages[0], by=manager, due_date=JUNE_1)
+
+
+def test_update_stage_changes_only_its_own_fields(stages, manager):
+    with pytest.raises(TypeError):
+        update_stage(stages[0], by=manager, production_id=1)
+
+
+def test_move_stage_swaps_with_its_neighbour(stages, production, manager):
+    move_stage(stages[2], by=manager, direction="up")
+    assert order(production) == ["Casting", "Wardrobe", "Scouting"]
+
+    move_stage(stages[0], by=manager, direction="down")
+    assert order(production) == ["Wardrobe", "Casting", "Scouting"]
+    entry = Activity.objects.filter(kind=Activity.Kind.STAGES_REORDERED).first()
+    assert entry.changes["order"] == [
+        "Casting, Wardrobe, Scouting",
+        "Wardrobe, Casting, Scouting",
+    ]
+
+
+def test_move_stage_at_the_edge_changes_nothing(stages, production, manager):
+    move_stage(stages[0], by=manager, direction="up")
+    move_stage(stages[2], by=manager, direction="down")
+
+    assert order(production) == ["Casting", "Scouting", "Wardrobe"]
+    assert not Activity.objects.filter(kind=Activity.Kind.STAGES_REORDERED).exists()
+
+
+def test_move_stage_mends_duplicate_positions(production, manager):
+    a = StageFactory(production=production, name="A", position=0)
+    b = StageFactory(production=production, name="B", position=0)
+    c = StageFactory(production=production, name="C", position=0)
+
+    move_stage(c, by=manager, direction="up")
+
+    assert order(production) == ["A", "C", "B"]
+    assert sorted(
+        Stage.objects.filter(pk__in=[a.pk, b.pk, c.pk]).values_list("position", flat=True)
+    ) == [1, 2, 3]
+
+
+def test_move_stage_skips_trashed_stages(stages, production, manager):
+    Stage.objects.filter(pk=stages[1].pk).update(deleted_at=timezone.now())
+
+    move_stage(stages[2], by=manager, direction="up")
+
+    assert order(production) == ["Wardrobe", "Casting"]
+
+
+def test_move_stage_refuses_an_unknown_direction(stages, manager):
+    with pytest.raises(ValueError, match="direction"):
+        move_stage(stages[0], by=manager, direction="sideways")
+
+
+# Views: add
+
+
+def test_a_manager_adds_a_stage_without_javascript(production, manager):
+    response = client_for(manager).post(
+        add_url(production),
+        {"name": "Catering", "phase": "production", "start_date": "2026-06-01", "due_date": ""},
+    )
+
+    stage = Stage.objects.get(name="Catering")
+    assert response.status_code == 302
+    assert response["Location"] == f"/productions/{production.slug}/#stage-{stage.pk}"
+    assert stage.start_date == JUNE_1
+
+
+def test_with_htmx_a_saved_stage_reloads_the_page(production, manager):
+    response = client_for(manager).post(
+        add_url(production), {"name": "Catering", "phase": "production"}, **HTMX
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(f"/productions/{production.slug}/#stage-")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "", "phase": "production"},
+        {"name": "   ", "phase": "production"},
+        {"name": "\u202e\u200b", "phase": "production"},
+        {"name": "X" * 201, "phase": "production"},
+        {"name": "Catering", "phase": "lunch"},
+        {"name": "Catering", "phase": "production", "due_date": "2026-02-30"},
+        {"name": "Catering", "phase": "production", "start_date": "not a date"},
+        {
+            "name": "Catering",
+            "phase": "production",
+            "start_date": "2026-06-09",
+            "due_date": "2026-06-01",
+        },
+    ],
+)
+def test_hostile_input_to_add_is_422_with_the_form_fragment(production, manager, data):
+    response = client_for(manager).post(add_url(production), data, **HTMX)
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith('<form id="stage-add"')
+    assert "invalid-feedback" in html
+    assert not production.stages.exists()
+
+
+def test_the_refused_add_form_without_javascript_is_a_page(production, manager):
+    response = client_for(manager).post(
+        add_url(production),
+        {
+            "name": "Catering",
+            "phase": "production",
+            "start_date": "2026-06-09",
+            "due_date": "2026-06-01",
+        },
+    )
+
+    assert response.status_code == 422
+    assert b"<html" in response.content
+    assert b"The due date cannot be before the start date." in response.content
+
+
+def test_the_production_page_offers_managers_the_stage_controls(stages, production, manager):
+    html = client_for(manager).get(production.get_absolute_url()).content.decode()
+
+    assert f'action="{add_url(production)}"' in html
+    assert 'for="new-stage-name"' in html
+    assert f'href="{edit_url(stages[0])}"' in html
+    # The first stage cannot move up, the last not down.
+    assert 'value="up" class="btn btn-sm btn-outline-secondary py-0" disabled' in html
+    assert 'value="down" class="btn btn-sm btn-outline-secondary py-0" disabled' in html
+    assert 'aria-label="Move the stage Casting down"' in html
+    assert 'aria-label="Move the stage Scouting up"' in html
+
+
+@pytest.mark.parametrize("who", ["editor", "viewer"])
+def test_others_see_no_stage_controls(stages, production, who, request):
+    user = request.getfixturevalue(who)
+    html = client_for(user).get(production.get_absolute_url()).content.decode()
+
+    assert add_url(production) not in html
+    assert edit_url(stages[0]) not in html
+    assert move_url(stages[0]) not in html
+
+
+@pytest.mark.parametrize(("who", "status"), [("editor", 403), ("viewer", 403), ("outsider", 404)])
+def test_only_managers_add_stages(production, who, status, request):
+    user = request.getfixturevalue(who)
+
+    response = client_for(user).post(add_url(production), {"name": "X", "phase": "production"})
+
+    assert response.status_code == status
+    assert not production.stages.exists()
+
+
+# Views: edit
+
+
+def test_a_manager_edits_a_stage(stages, manager):
+    stage = stages[1]
+    response = client_for(manager).post(
+        edit_url(stage),
+        {
+            "name": "Location scouting",
+            "phase": "pre_production",
+            "due_date": "2026-06-09",
+            "version": stage.version,
+        },
+    )
+
+    assert response.status_code == 302
+    stage.refresh_from_db()
+    assert (stage.name, stage.due_date) == ("Location scouting", JUNE_9)
+
+
+def test_the_edit_form_is_filled_in_and_carries_the_version(stages, manager):
+    html = client_for(manager).get(edit_url(stages[0])).content.decode()
+
+    assert 'value="Casting"' in html
+    assert 'name="version" value="1"' in html
+    assert 'type="date"' in html
+
+
+def test_an_edit_over_someone_elses_is_409_with_their_version(stages, manager, editor):
+    stage = stages[0]
+    update_stage(stage, by=editor, version=1, name="Theirs")
+
+    response = client_for(manager).post(
+        edit_url(stage), {"name": "Mine", "phase": "production", "version": 1}, **HTMX
+    )
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Changed by eddie" in html
+    assert 'value="Mine"' in html
+    assert 'name="version" value="2"' in html
+    stage.refresh_from_db()
+    assert stage.name == "Theirs"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "", "phase": "production", "version": 1},
+        {"name": "X", "phase": "production", "version": "-1"},
+        {"name": "X", "phase": "production", "version": "one"},
+        {"name": "X", "phase": "production", "start_date": "2026-13-01", "version": 1},
+        {
+            "name": "X",
+            "phase": "production",
+            "start_date": "2026-06-09",
+            "due_date": "2026-06-01",
+            "version": 1,
+        },
+    ],
+)
+def test_hostile_input_to_edit_is_422(stages, manager, data):
+    response = client_for(manager).post(edit_url(stages[0]), data, **HTMX)
+
+    assert response.status_code == 422
+    assert response.content.decode().lstrip().startswith(f'<form id="stage-{stages[0].pk}-edit"')
+    stages[0].refresh_from_db()
+    assert stages[0].name == "Casting"
+
+
+@pytest.mark.parametrize(("who", "status"), [("editor", 403), ("viewer", 403), ("outsider", 404)])
+def test_only_managers_edit_stages(stages, who, status, request):
+    user = request.getfixturevalue(who)
+    client = client_for(user)
+
+    assert client.get(edit_url(stages[0])).status_code == status
+    response = client.post(edit_url(stages[0]), {"name": "X", "phase": "production", "version": 1})
+    assert response.status_code == status
+    stages[0].refresh_from_db()
+    assert stages[0].name == "Casting"
+
+
+def test_another_productions_stage_is_404(manager):
+    elsewhere = StageFactory(production=ProductionFactory(), name="Theirs")
+    client = client_for(manager)
+
+    assert client.get(edit_url(elsewhere)).status_code == 404
+    assert client.post(move_url(elsewhere), {"direction": "up"}).status_code == 404
+    assert client.post("/stages/999999/edit/", {"name": "X"}).status_code == 404
+
+
+def test_a_trashed_stage_cannot_be_edited(stages, manager):
+    Stage.objects.filter(pk=stages[0].pk).update(deleted_at=timezone.now())
+    assert client_for(manager).get(edit_url(stages[0])).status_code == 404
+
+
+# Views: move
+
+
+def test_a_manager_moves_a_stage_without_javascript(stages, production, manager):
+    response = client_for(manager).post(move_url(stages[1]), {"direction": "up"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/productions/{production.slug}/#stage-{stages[1].pk}"
+    assert order(production) == ["Scouting", "Casting", "Wardrobe"]
+
+
+@pytest.mark.parametrize("data", [{}, {"direction": "left"}, {"direction": ""}])
+def test_a_bad_direction_is_400(stages, production, manager, data):
+    response = client_for(manager).post(move_url(stages[1]), data)
+
+    assert response.status_code == 400
+    assert order(production) == ["Casting", "Scouting", "Wardrobe"]
+
+
+@pytest.mark.parametrize(("who", "status"), [("editor", 403), ("viewer", 403), ("outsider", 404)])
+def test_only_managers_move_stages(stages, production, who, status, request):
+    user = request.getfixturevalue(who)
+
+    response = client_for(user).post(move_url(stages[1]), {"direction": "up"})
+
+    assert response.status_code == status
+    assert order(production) == ["Casting", "Scouting", "Wardrobe"]
+
+
+def test_move_is_post_only(stages, manager):
+    assert client_for(manager).get(move_url(stages[0])).status_code == 405
