@@ -120,9 +120,12 @@ document.addEventListener("htmx:afterSwap", (event) => {
       }
     }
   };
-  for (const wrapper of Array.from(inbox.querySelectorAll("[data-append-to]"))) {
+  // Take everything out of the inbox first, so a look-up by id finds the
+  // page's element and not the incoming one.
+  const arrived = Array.from(inbox.children);
+  inbox.replaceChildren();
+  for (const wrapper of arrived.filter((element) => element.hasAttribute("data-append-to"))) {
     const row = wrapper.firstElementChild;
-    wrapper.remove();
     if (!row) continue;
     if (document.getElementById(row.id)) {
       place(row);
@@ -136,8 +139,28 @@ document.addEventListener("htmx:afterSwap", (event) => {
       htmx.process(row);
     }
   }
-  for (const incoming of Array.from(inbox.children)) {
+  for (const incoming of arrived) {
     if (incoming.id) place(incoming);
   }
-  inbox.replaceChildren();
+});
+
+// Paste-to-add: the add box is a one-row textarea. Enter adds (submits the
+// form), Shift+Enter starts a new line, and while it holds several lines a
+// preview says how many items it will add. Without scripts the textarea
+// still posts, one item per line.
+const pasteAddLines = (box) => box.value.split(/\r\n|\r|\n/).filter((line) => line.trim()).length;
+document.addEventListener("keydown", (event) => {
+  const box = event.target;
+  if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+  if (!box.matches || !box.matches("textarea[data-paste-add]")) return;
+  event.preventDefault();
+  box.form.requestSubmit();
+});
+document.addEventListener("input", (event) => {
+  const box = event.target;
+  if (!box.matches || !box.matches("textarea[data-paste-add]")) return;
+  const preview = box.form.querySelector("[data-paste-preview]");
+  if (!preview) return;
+  const lines = pasteAddLines(box);
+  preview.textContent = lines > 1 ? `Add ${lines} items?` : "";
 });
