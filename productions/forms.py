@@ -91,7 +91,81 @@ class StageStatusForm(forms.Form):
 
 
 class AddItemForm(forms.Form):
-    title = CleanCharField(max_length=300, strip=True)
+    """One item, or one per non-empty line of a pasted list."""
+
+    MAX_LINES = 200
+    MAX_TITLE = 300
+
+    # Generous for 200 full lines; a longer paste is refused, not read.
+    title = CleanCharField(
+        multiline=True, strip=True, max_length=MAX_LINES * (MAX_TITLE + 2), label="New item"
+    )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        titles = [line.strip() for line in title.splitlines()]
+        titles = [line for line in titles if line]
+        if not titles:
+            raise forms.ValidationError(self.fields["title"].error_messages["required"])
+        if len(titles) > self.MAX_LINES:
+            raise forms.ValidationError(
+                f"Paste at most {self.MAX_LINES} lines at a time (this has {len(titles)})."
+            )
+        for number, line in enumerate(titles, 1):
+            if len(line) > self.MAX_TITLE:
+                message = (
+                    f"Ensure this value has at most {self.MAX_TITLE} characters "
+                    f"(it has {len(line)})."
+                )
+                if len(titles) > 1:
+                    message = f"Line {number}: {message[0].lower()}{message[1:]}"
+                raise forms.ValidationError(message)
+        self.cleaned_data["titles"] = titles
+        return title
+
+
+class ChecklistFilterForm(forms.Form):
+    """The production page's filter. Each field stands alone: a stale or
+    mistyped value is dropped from `filters()` and the others still apply."""
+
+    STATES = [("", "Any state"), ("open", "Open"), ("done", "Done"), ("overdue", "Overdue")]
+
+    q = forms.CharField(required=False, label="Search")
+    # Crew member and role ids are checked by the database query itself (an id
+    # not on this production matches nothing), so validating costs no query.
+    assignee = forms.CharField(required=False, label="Assigned to")
+    role = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, label="Role")
+    department = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any department"), *CrewRole.Department.choices],
+        label="Department",
+    )
+    state = forms.ChoiceField(required=False, choices=STATES, label="State")
+    due_from = forms.DateField(required=False, label="Due from", widget=DateInput)
+    due_to = forms.DateField(required=False, label="Due to", widget=DateInput)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data if data is not None else {}, **kwargs)
+        self.is_valid()
+
+    def clean_q(self):
+        return self.cleaned_data["q"].strip()[:200]
+
+    def clean_assignee(self):
+        value = self.cleaned_data["assignee"].strip()
+        if value in ("", "none"):
+            return value
+        if not value.isascii() or not value.isdigit() or not 0 < int(value) < 2**31:
+            raise forms.ValidationError("Unknown crew member.")
+        return int(value)
+
+    def filters(self):
+        """The valid, non-empty filters."""
+        return {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if value not in (None, "")
+        }
 
 
 class CrewMemberChoiceField(forms.ModelChoiceField):

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -284,6 +284,35 @@ class ChecklistItemQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(Q(title__icontains=text) | Q(notes__icontains=text))
+
+    def filtered(self, production, filters):
+        """The rows matching the production page's filter: `filters` is the
+        cleaned data of a ChecklistFilterForm (a missing or empty key is no
+        filter). Every condition runs in the database."""
+        qs = self.matching(filters.get("q"))
+        assignee = filters.get("assignee")
+        if assignee == "none":
+            qs = qs.filter(assignee__isnull=True)
+        elif assignee:
+            qs = qs.filter(assignee_id=assignee)
+        # Role and department: what the assignee does on this production.
+        crew = Assignment.objects.filter(production=production, crew_member=OuterRef("assignee"))
+        if role := filters.get("role"):
+            qs = qs.filter(Exists(crew.filter(role_id=role)))
+        if department := filters.get("department"):
+            qs = qs.filter(Exists(crew.filter(role__department=department)))
+        state = filters.get("state")
+        if state == "open":
+            qs = qs.filter(done=False)
+        elif state == "done":
+            qs = qs.filter(done=True)
+        elif state == "overdue":
+            qs = qs.filter(done=False, due_date__lt=timezone.localdate())
+        if due_from := filters.get("due_from"):
+            qs = qs.filter(due_date__gte=due_from)
+        if due_to := filters.get("due_to"):
+            qs = qs.filter(due_date__lte=due_to)
+        return qs
 
     def after(self, cursor):
         """The rows after `cursor` (done, position, pk) in for_checklist() order:

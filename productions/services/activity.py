@@ -52,3 +52,28 @@ def log(production, kind, *, by, subject="", stage=None, item=None, changes=None
         item=item,
         changes=changes or {},
     )
+
+
+def log_many(production, kind, *, by, entries, items=0, done=0):
+    """log() for a change made to many rows at once: one entry per row (each a
+    dict of log()'s subject, stage, item and changes), written in one INSERT,
+    with one UPDATE of the production (counters moved by the totals)."""
+    Production.all_objects.filter(pk=production.pk).update(
+        live_version=F("live_version") + 1,
+        item_count=F("item_count") + items,
+        done_count=F("done_count") + done,
+    )
+    actor_name = by.get_username() if by else ""
+    return Activity.objects.bulk_create(
+        Activity(
+            production=production,
+            kind=kind,
+            actor=by,
+            actor_name=actor_name,
+            subject=str(entry.get("subject", ""))[:300],
+            stage=entry.get("stage"),
+            item=entry.get("item"),
+            changes=entry.get("changes") or {},
+        )
+        for entry in entries
+    )

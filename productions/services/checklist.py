@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ..exceptions import Conflict, Gone, NeedsConfirmation, StageGated
 from ..models import ChecklistItem, Comment, Production, Stage
-from .activity import Kind, changes_between, display, log
+from .activity import Kind, changes_between, display, log, log_many
 from .counters import actual_stage_counts
 
 
@@ -219,6 +219,37 @@ def add_item(stage, *, by, title, assignee=None, due_date=None, notes=""):
     log(stage.production, Kind.ITEM_ADDED, by=by, subject=title, stage=stage, item=item, items=1)
     item.stage = stage
     return item
+
+
+@transaction.atomic
+def add_items(stage, *, by, titles):
+    """Add one item per title at the end of the stage (a pasted list): one
+    transaction, the rows in one INSERT, one activity entry per item."""
+    titles = list(titles)
+    if not titles:
+        return []
+    stage = _lock_stage(stage.pk)
+    last = ChecklistItem.all_objects.filter(stage=stage).aggregate(last=Max("position"))["last"]
+    now = timezone.now()
+    items = ChecklistItem.objects.bulk_create(
+        ChecklistItem(
+            stage=stage,
+            title=title,
+            position=(last or 0) + number,
+            updated_by=by,
+            updated_at=now,
+        )
+        for number, title in enumerate(titles, 1)
+    )
+    _count(stage, items=len(items))
+    log_many(
+        stage.production,
+        Kind.ITEM_ADDED,
+        by=by,
+        entries=[{"subject": item.title, "stage": stage, "item": item} for item in items],
+        items=len(items),
+    )
+    return items
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from ..access import (
     require,
 )
 from ..exceptions import Conflict, NeedsConfirmation, StageGated
-from ..forms import AddItemForm, CommentForm, ItemForm, StageStatusForm
+from ..forms import AddItemForm, ChecklistFilterForm, CommentForm, ItemForm, StageStatusForm
 from ..models import Stage
 from .common import DETAIL, conflict_message, rebased, stage_url
 from .productions import ITEM_WINDOW, window
@@ -111,8 +111,18 @@ def item_add(request, stage_pk):
     stage, can = get_stage_for_user(request.user, stage_pk)
     require(can, Level.EDITOR)
     form = AddItemForm(request.POST)
+    if form.is_valid() and len(titles := form.cleaned_data["titles"]) > 1:
+        # A pasted list: one item per line, in one transaction.
+        items = services.add_items(stage, by=request.user, titles=titles)
+        if not request.htmx:
+            messages.success(request, f"Added {len(items)} items to {stage.name}.")
+            return redirect(stage_url(stage))
+        context = {"stage": stage, "add_item_form": AddItemForm(), "items": items, "can": can}
+        html = render_to_string(f"{DETAIL}#add-item-form", context, request)
+        html += render_to_string(f"{DETAIL}#items-appended", context, request)
+        return _checklist_response(request, stage, can, html, f"Added {len(items)} items")
     if form.is_valid():
-        item = services.add_item(stage, by=request.user, title=form.cleaned_data["title"])
+        item = services.add_item(stage, by=request.user, title=titles[0])
         if not request.htmx:
             return redirect(stage_url(stage))
         # A fresh form replaces the submitted one; the new row is appended out of band.
@@ -139,12 +149,15 @@ def stage_items_more(request, stage_pk):
         done, position, pk = cursor
     except ValueError:
         return HttpResponse("Bad cursor.", status=400, content_type="text/plain")
-    q = request.GET.get("q", "").strip()[:200]
+    # The page's filter comes along in the link (see the show-more partial).
+    filters = ChecklistFilterForm(request.GET).filters()
     rows = list(
-        stage.items.for_checklist().matching(q).after((bool(done), position, pk))[: ITEM_WINDOW + 1]
+        stage.items.for_checklist()
+        .filtered(stage.production, filters)
+        .after((bool(done), position, pk))[: ITEM_WINDOW + 1]
     )
     window(stage, rows)
-    context = {"stage": stage, "can": can, "q": q}
+    context = {"stage": stage, "can": can}
     if request.htmx:
         return render(request, "productions/stage_items.html#rows", context)
     return render(request, "productions/stage_items.html", context)

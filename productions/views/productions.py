@@ -24,6 +24,7 @@ from ..exceptions import Conflict
 from ..forms import (
     AddItemForm,
     AssignmentForm,
+    ChecklistFilterForm,
     CrewMemberForm,
     ProductionFilterForm,
     ProductionForm,
@@ -55,20 +56,39 @@ def detail_context(request, production, can, **extra):
     # it being loaded here into an error; in production a slip costs one query
     # for all peers instead of one per item.
     fetch_mode = models.FETCH_RAISE if settings.STRICT_FETCHING else models.FETCH_PEERS
-    q = _search_text(request)
+    filter_form = ChecklistFilterForm(request.GET)
+    filters = filter_form.filters()
     # Each stage shows a window of its rows (one more is read to know whether
     # there are more): the page costs the same at 10 items as at 100,000. One
     # small indexed query per stage: a window function over all the rows of
     # the production would read every one of them.
-    items = ChecklistItem.objects.for_checklist().matching(q).fetch_mode(fetch_mode)
+    items = ChecklistItem.objects.for_checklist().filtered(production, filters)
+    items = items.fetch_mode(fetch_mode)
     stages = list(production.stages.for_checklist().fetch_mode(fetch_mode))
     for stage in stages:
         rows = list(items.filter(stage=stage)[: ITEM_WINDOW + 1])
         for row in rows:
             row.stage = stage
         window(stage, rows)
+    if filters:
+        # "Showing N matching items" per stage: one grouped count, only when
+        # filtered (the progress bars keep counting the whole stage).
+        matching = dict(
+            ChecklistItem.objects.filter(stage__in=[stage.pk for stage in stages])
+            .filtered(production, filters)
+            .order_by()
+            .values_list("stage")
+            .annotate(n=models.Count("pk"))
+        )
+        for stage in stages:
+            stage.matching = matching.get(stage.pk, 0)
+    context = crew_context(request, production, can)
+    # The crew (one query) also gives the filter's person and role choices.
+    assignments = context["assignments"] = list(context["assignments"])
+    people = {a.crew_member_id: a.crew_member.name for a in assignments}
+    roles = {a.role_id: a.role.name for a in assignments}
     return {
-        **crew_context(request, production, can),
+        **context,
         **feed_context(request, production),
         "stages": stages,
         "production_progress": production.progress,
@@ -76,7 +96,11 @@ def detail_context(request, production, can, **extra):
         "held_up": production.stages.holding_up().first(),
         "add_item_form": AddItemForm(),
         "stage_form": StageForm(auto_id="new-stage-%s") if can.manage else None,
-        "q": q,
+        "q": filters.get("q", ""),
+        "filter_form": filter_form,
+        "filtered": bool(filters),
+        "filter_people": sorted(people.items(), key=lambda pair: (pair[1].lower(), pair[0])),
+        "filter_roles": sorted(roles.items(), key=lambda pair: (pair[1].lower(), pair[0])),
         # Where the live-update poll starts from.
         "after": last_activity_id(production),
         "etag": live_etag(production, can),
@@ -86,10 +110,6 @@ def detail_context(request, production, can, **extra):
 
 # Rows a stage shows at first, and loads at a time as the user scrolls.
 ITEM_WINDOW = 20
-
-
-def _search_text(request):
-    return request.GET.get("q", "").strip()[:200]
 
 
 def window(stage, rows):
