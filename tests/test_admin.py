@@ -4,10 +4,12 @@ from django.urls import reverse
 
 from productions import services
 from productions.models import Production
+from productions.services.counters import wrong_counters
 from tests.factories import (
     AssignmentFactory,
     ChecklistItemFactory,
     CrewMemberFactory,
+    ProductionFactory,
     StageFactory,
 )
 
@@ -204,3 +206,16 @@ def test_the_admin_strips_bidi_overrides_from_titles(admin_client):
     )
 
     assert Production.objects.get(slug="neon-nights-admin").title == "Neon Nights"
+
+
+def test_moving_an_item_to_another_production_in_the_admin_recounts_both(admin_client, production):
+    item = ChecklistItemFactory(stage__production=production, title="Book the van")
+    elsewhere = StageFactory(production=ProductionFactory())
+
+    admin_client.post(
+        admin_url("checklistitem", "change", item.pk),
+        {"stage": elsewhere.pk, "title": "Book the van", "notes": "", "position": 0},
+    )
+
+    assert wrong_counters() == []
+    assert Production.objects.get(pk=production.pk).item_count == 0

@@ -8,7 +8,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from productions.models import Activity, ChecklistItem, CrewMember, Membership, Production
+from productions.models import (
+    Activity,
+    ChecklistItem,
+    Comment,
+    CrewMember,
+    Membership,
+    Production,
+)
+from productions.services.counters import wrong_counters
 from tests.conftest import HTMX, client_for
 from tests.factories import (
     AssignmentFactory,
@@ -17,6 +25,7 @@ from tests.factories import (
     CrewMemberFactory,
     CrewRoleFactory,
     StageFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +182,28 @@ def test_anonymous_visitors_log_in_first(client):
     response = client.get(reverse("production_import"))
 
     assert response.status_code == 302
+
+
+def test_an_imported_production_counts_its_items(manager, full_production):
+    client = client_for(manager)
+
+    upload(client, "neon.json", export(client, full_production))
+
+    copy = Production.objects.exclude(pk=full_production.pk).get()
+    rows = ChecklistItem.objects.filter(stage__production=copy)
+    assert (copy.item_count, copy.done_count) == (rows.count(), rows.filter(done=True).count())
+    assert copy.item_count > 0
+    assert not [what for what, _, _ in wrong_counters() if what == f"production {copy.pk}"]
+
+
+def test_a_file_cannot_credit_strangers_with_ticks_or_comments(manager, full_production):
+    document = json.loads(export(client_for(manager), full_production))
+    stranger = UserFactory(username="mallory")
+    item = document["stages"][0]["items"][0]
+    item["comments"] = [{"author": "mallory", "body": "I approve", "created_at": None}]
+
+    upload(client_for(manager), "neon.json", json.dumps(document).encode())
+
+    copy = Production.objects.exclude(pk=full_production.pk).get()
+    comment = Comment.objects.get(item__stage__production=copy, body="I approve")
+    assert comment.author != stranger

@@ -21,6 +21,18 @@ def production_of(obj):
     return None
 
 
+COUNTERS = {"item_count", "done_count", "live_version"}
+
+
+def _production_id_in_db(obj):
+    if isinstance(obj, Stage):
+        return Stage.all_objects.filter(pk=obj.pk).values_list("production", flat=True).first()
+    if isinstance(obj, ChecklistItem):
+        rows = ChecklistItem.all_objects.filter(pk=obj.pk)
+        return rows.values_list("stage__production", flat=True).first()
+    return None
+
+
 def _subject(obj):
     return f"{obj._meta.verbose_name} “{obj}”"
 
@@ -31,11 +43,26 @@ def save_from_admin(obj, *, by, changed_fields, created):
         obj.version += 1
     if hasattr(obj, "updated_by"):
         obj.updated_by = by
-    obj.save()
+    before = None if created else _production_id_in_db(obj)
+    if isinstance(obj, Production) and not created:
+        # The counters and live version are the services' to move: an admin
+        # form loaded a while ago must not write back stale values.
+        obj.save(
+            update_fields=[
+                f.name
+                for f in Production._meta.concrete_fields
+                if not f.primary_key and f.name not in COUNTERS
+            ]
+        )
+    else:
+        obj.save()
     production = production_of(obj)
     if isinstance(obj, Stage | ChecklistItem) and production is not None:
-        # The admin can change anything (done, the stage, deleted): recount.
+        # The admin can change anything (done, the stage, even the production
+        # it is on): recount this production, and the one it left.
         recount_production(production.pk)
+        if before and before != production.pk:
+            recount_production(before)
     if production is not None:
         log(
             production,

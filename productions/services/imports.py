@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -27,7 +27,8 @@ from ..models import (
 )
 from .activity import Kind, display, log
 from .checklist import sync_stage_status
-from .productions import _lock, _save_with_unique_slug
+from .counters import recount_production
+from .productions import _live, _save_with_unique_slug
 
 
 class ImportRefused(Exception):
@@ -66,7 +67,10 @@ def apply_checklist_import(production, table, *, by, filename, digest=None):
 
     Refuses (ImportRefused) a file with any problem, and (ImportChanged) one
     whose plan differs from the previewed `digest`. Returns the applied plan."""
-    production = _lock(production.pk)
+    # The items (then their stages, then the production through log()) are
+    # locked in the order the everyday services use, so a tick racing an
+    # import waits instead of deadlocking.
+    production = _live(production.pk)
     plan = make_plan(production, table, lock=True)
     if plan.problems:
         raise ImportRefused(plan)
@@ -227,8 +231,17 @@ def import_production(document, *, by, filename):
         for name in [i["done_by"], *(c["author"] for c in i["comments"])]
         if name
     }
+    # Ticks and comments keep their authors only when the importer already
+    # works with them (a member of one of the importer's productions): a file
+    # cannot make anyone else appear to have written something.
+    colleagues = Membership.objects.filter(
+        production__memberships__user=by, production__deleted_at__isnull=True
+    ).values("user")
     users = dict(
-        get_user_model().objects.filter(username__in=usernames).values_list("username", "pk")
+        get_user_model()
+        .objects.filter(username__in=usernames)
+        .filter(Q(pk__in=colleagues) | Q(pk=by.pk))
+        .values_list("username", "pk")
     )
     stages = Stage.objects.bulk_create(
         Stage(
@@ -268,6 +281,7 @@ def import_production(document, *, by, filename):
         ],
         batch_size=1000,
     )
+    recount_production(production.pk)
     log(
         production,
         Kind.PRODUCTION_CREATED,

@@ -93,6 +93,15 @@ def create_production(*, by, **fields):
     return production
 
 
+def _live(pk):
+    """The production, unlocked, or Gone if it was deleted meanwhile (for
+    services that lock rows below it and reach the production last)."""
+    row = Production.objects.filter(pk=pk).first()
+    if row is None:
+        raise Gone("That production was just deleted.")
+    return row
+
+
 def _lock(pk, *, deleted=False):
     row = (
         Production.all_objects.select_for_update()

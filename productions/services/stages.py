@@ -103,13 +103,17 @@ def move_stage(stage, *, by, direction):
     Returns the stage."""
     if direction not in (UP, DOWN):
         raise ValueError("direction must be 'up' or 'down'.")
-    current = _lock_stage(stage.pk)
+    # Every stage of the production, locked in pk order like the other
+    # services lock stages (locking this one first could deadlock with them).
     rows = list(
         Stage.objects.select_for_update()
-        .filter(production_id=current.production_id)
+        .filter(production_id=stage.production_id, production__deleted_at__isnull=True)
         .order_by("pk")
         .values_list("pk", "name", "position")
     )
+    if stage.pk not in {pk for pk, _, _ in rows}:
+        raise Gone("That stage was just deleted.")
+    current = Stage.objects.select_related("production").get(pk=stage.pk)
     ordered = [pk for pk, _, _ in sorted(rows, key=lambda row: (row[2], row[0]))]
     index = ordered.index(current.pk)
     other = index - 1 if direction == UP else index + 1

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ..models import ChecklistItem, Production, Stage
 from .activity import Kind, log
-from .productions import _lock
+from .productions import _live
 
 KEEP_FOR = datetime.timedelta(days=30)
 
@@ -15,12 +15,16 @@ KEEP_FOR = datetime.timedelta(days=30)
 @transaction.atomic
 def empty_trash(production, *, by):
     """Delete for good the items and stages in a production's trash."""
-    production = _lock(production.pk)
-    items, _ = ChecklistItem.all_objects.filter(
+    # Rows first (in pk order), the production last, through log(): the same
+    # order as the other services, so a restore racing this cannot deadlock.
+    production = _live(production.pk)
+    trashed_items = ChecklistItem.all_objects.filter(
         stage__production=production, deleted_at__isnull=False
-    ).delete()
+    )
+    list(trashed_items.select_for_update(of=("self",)).order_by("pk").values_list("pk"))
     stages = Stage.all_objects.filter(production=production, deleted_at__isnull=False)
-    stage_count = stages.count()
+    stage_count = len(stages.select_for_update().order_by("pk").values_list("pk"))
+    items, _ = trashed_items.delete()
     stages.delete()
     log(
         production,

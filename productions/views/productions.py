@@ -56,6 +56,9 @@ def detail_context(request, production, can, **extra):
     # it being loaded here into an error; in production a slip costs one query
     # for all peers instead of one per item.
     fetch_mode = models.FETCH_RAISE if settings.STRICT_FETCHING else models.FETCH_PEERS
+    # Where live updates start: read before the rows, so a change committed
+    # while the page renders is sent again rather than missed.
+    after = last_activity_id(production)
     filter_form = ChecklistFilterForm(request.GET)
     filters = filter_form.filters()
     # Each stage shows a window of its rows (one more is read to know whether
@@ -102,7 +105,7 @@ def detail_context(request, production, can, **extra):
         "filter_people": sorted(people.items(), key=lambda pair: (pair[1].lower(), pair[0])),
         "filter_roles": sorted(roles.items(), key=lambda pair: (pair[1].lower(), pair[0])),
         # Where the live-update poll starts from.
-        "after": last_activity_id(production),
+        "after": after,
         "etag": live_etag(production, can),
         **extra,
     }
