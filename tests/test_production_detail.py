@@ -142,15 +142,16 @@ def test_it_makes_the_same_queries_however_many_items(
     # 1. session
     # 2. user
     # 3. the production, by slug, with the user's access level
-    # 4. its stages (their progress counters are columns: nothing is counted)
-    # 5-7. a window of each stage's items (one small indexed query per stage,
+    # 4. the id of the last activity entry, where live updates start from (read
+    #    before the rows, so a change made meanwhile is sent again, not missed)
+    # 5. its stages (their progress counters are columns: nothing is counted)
+    # 6-8. a window of each stage's items (one small indexed query per stage,
     #    three stages here), with their assignees and done_by users joined
     #    (no filter: the matching items are not counted)
-    # 8. the crew: assignments with crew members and roles joined (also the
+    # 9. the crew: assignments with crew members and roles joined (also the
     #    filter's person and role choices)
-    # 9. the activity feed's paginator count (no entries here, so no page read)
-    # 10. the stage holding the production up (stage gates): one grouped query
-    # 11. the id of the last activity entry, where live updates start from
+    # 10. the activity feed's paginator count (no entries here, so no page read)
+    # 11. the stage holding the production up (stage gates): one grouped query
     # 12. the assignment form's crew member choices (with default roles joined)
     # 13. the assignment form's role choices
     # 14. the new-freelancer form's role choices
