@@ -34,15 +34,9 @@ def changes_between(obj, fields):
     return changes
 
 
-def log(production, kind, *, by, subject="", stage=None, item=None, changes=None, items=0, done=0):
-    """Write the entry, bump the production's live version (open pages poll it)
-    and move its item counters by `items` and `done`, in one UPDATE."""
-    Production.all_objects.filter(pk=production.pk).update(
-        live_version=F("live_version") + 1,
-        item_count=F("item_count") + items,
-        done_count=F("done_count") + done,
-    )
-    return Activity.objects.create(
+def entry(production, kind, *, by, subject="", stage=None, item=None, changes=None):
+    """An activity entry, not yet saved (log() saves one; bulk writes many)."""
+    return Activity(
         production=production,
         kind=kind,
         actor=by,
@@ -54,26 +48,29 @@ def log(production, kind, *, by, subject="", stage=None, item=None, changes=None
     )
 
 
-def log_many(production, kind, *, by, entries, items=0, done=0):
-    """log() for a change made to many rows at once: one entry per row (each a
-    dict of log()'s subject, stage, item and changes), written in one INSERT,
-    with one UPDATE of the production (counters moved by the totals)."""
+def _bump(production, *, items=0, done=0):
+    """The production's live version, and its counters moved, in one UPDATE."""
     Production.all_objects.filter(pk=production.pk).update(
         live_version=F("live_version") + 1,
         item_count=F("item_count") + items,
         done_count=F("done_count") + done,
     )
-    actor_name = by.get_username() if by else ""
-    return Activity.objects.bulk_create(
-        Activity(
-            production=production,
-            kind=kind,
-            actor=by,
-            actor_name=actor_name,
-            subject=str(entry.get("subject", ""))[:300],
-            stage=entry.get("stage"),
-            item=entry.get("item"),
-            changes=entry.get("changes") or {},
-        )
-        for entry in entries
+
+
+def log(production, kind, *, by, subject="", stage=None, item=None, changes=None, items=0, done=0):
+    """Write the entry, bump the production's live version (open pages poll it)
+    and move its item counters by `items` and `done`, in one UPDATE."""
+    _bump(production, items=items, done=done)
+    record = entry(
+        production, kind, by=by, subject=subject, stage=stage, item=item, changes=changes
     )
+    record.save(force_insert=True)
+    return record
+
+
+def log_many(production, kind, *, by, entries, items=0, done=0):
+    """log() for a change made to many rows at once: one entry per row (each a
+    dict of log()'s subject, stage, item and changes), written in one INSERT,
+    with one UPDATE of the production (counters moved by the totals)."""
+    _bump(production, items=items, done=done)
+    return Activity.objects.bulk_create(entry(production, kind, by=by, **e) for e in entries)

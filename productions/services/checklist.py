@@ -93,6 +93,13 @@ def _auto_status(stage, handed_back):
     return stage.status
 
 
+def _log_item(item, kind, *, by, **extra):
+    """log() an entry about an item (its stage and production known)."""
+    return log(
+        item.stage.production, kind, by=by, subject=item.title, stage=item.stage, item=item, **extra
+    )
+
+
 FOLLOW_CHECKLIST = "auto"
 
 # How many open required items a refusal names before "and N more".
@@ -266,15 +273,7 @@ def update_item(item, *, by, version=None, **fields):
     current.version += 1
     current.updated_by, current.updated_at = by, timezone.now()
     current.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
-    log(
-        current.stage.production,
-        Kind.ITEM_EDITED,
-        by=by,
-        subject=current.title,
-        stage=current.stage,
-        item=current,
-        changes=changes,
-    )
+    _log_item(current, Kind.ITEM_EDITED, by=by, changes=changes)
     return current
 
 
@@ -292,56 +291,31 @@ def set_item_done(item, done, *, by):
     current.save(update_fields=["done", "done_at", "done_by"])
     step = 1 if done else -1
     current.stage = _count(_lock_stage(current.stage_id), done=step)
-    log(
-        current.stage.production,
-        Kind.ITEM_TICKED if done else Kind.ITEM_UNTICKED,
-        by=by,
-        subject=current.title,
-        stage=current.stage,
-        item=current,
-        done=step,
-    )
+    _log_item(current, Kind.ITEM_TICKED if done else Kind.ITEM_UNTICKED, by=by, done=step)
     return current
 
 
 @transaction.atomic
 def delete_item(item, *, by):
     """Move an item to its production's trash."""
-    current = _lock_item(item.pk)
-    current.deleted_at, current.deleted_by = timezone.now(), by
-    current.save(update_fields=["deleted_at", "deleted_by"])
-    done = -1 if current.done else 0
-    current.stage = _count(_lock_stage(current.stage_id), items=-1, done=done)
-    log(
-        current.stage.production,
-        Kind.ITEM_DELETED,
-        by=by,
-        subject=current.title,
-        stage=current.stage,
-        item=current,
-        items=-1,
-        done=done,
-    )
-    return current
+    return _set_trashed(_lock_item(item.pk), by=by, trashed=True)
 
 
 @transaction.atomic
 def restore_item(item, *, by):
-    current = _lock_item(item.pk, deleted=True)
-    current.deleted_at, current.deleted_by = None, None
+    return _set_trashed(_lock_item(item.pk, deleted=True), by=by, trashed=False)
+
+
+def _set_trashed(current, *, by, trashed):
+    """Trash or restore a locked item: the stage's and production's counters
+    lose (or regain) it, in the caller's transaction."""
+    current.deleted_at, current.deleted_by = (timezone.now(), by) if trashed else (None, None)
     current.save(update_fields=["deleted_at", "deleted_by"])
-    done = 1 if current.done else 0
-    current.stage = _count(_lock_stage(current.stage_id), items=1, done=done)
-    log(
-        current.stage.production,
-        Kind.ITEM_RESTORED,
-        by=by,
-        subject=current.title,
-        stage=current.stage,
-        item=current,
-        items=1,
-        done=done,
-    )
+    step = -1 if trashed else 1
+    done = step if current.done else 0
+    current.stage = _count(_lock_stage(current.stage_id), items=step, done=done)
+    kind = Kind.ITEM_DELETED if trashed else Kind.ITEM_RESTORED
+    _log_item(current, kind, by=by, items=step, done=done)
     return current
 
 
@@ -349,13 +323,5 @@ def restore_item(item, *, by):
 def add_comment(item, *, by, body):
     current = _lock_item(item.pk)
     comment = Comment.objects.create(item=current, author=by, body=body)
-    log(
-        current.stage.production,
-        Kind.COMMENTED,
-        by=by,
-        subject=current.title,
-        stage=current.stage,
-        item=current,
-        changes={"comment": display(body[:300])},
-    )
+    _log_item(current, Kind.COMMENTED, by=by, changes={"comment": display(body[:300])})
     return comment

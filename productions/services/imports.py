@@ -1,7 +1,7 @@
 """Applying imports: checklist items into a production, a production from JSON.
 
 Each is one transaction: everything in the file lands, with its activity
-entries, or nothing does. The checking is imports.py's; a plan is made again
+entries, or nothing does. The checking is in productions.imports; a plan is made again
 here, inside the transaction and with the items locked, so what is applied is
 what the database holds now.
 """
@@ -25,7 +25,7 @@ from ..models import (
     Production,
     Stage,
 )
-from .activity import Kind, display, log
+from .activity import Kind, display, entry, log
 from .checklist import sync_stage_status
 from .counters import recount_production
 from .productions import _live, _save_with_unique_slug
@@ -45,20 +45,6 @@ class ImportChanged(Exception):
     def __init__(self, plan):
         super().__init__("The checklist changed since the preview.")
         self.plan = plan
-
-
-def _entry(production, kind, by, *, subject, stage, item, changes=None):
-    # The same entry services.activity.log() writes, for bulk_create.
-    return Activity(
-        production=production,
-        kind=kind,
-        actor=by,
-        actor_name=by.get_username() if by else "",
-        subject=str(subject)[:300],
-        stage=stage,
-        item=item,
-        changes=changes or {},
-    )
 
 
 @transaction.atomic
@@ -116,7 +102,7 @@ def apply_checklist_import(production, table, *, by, filename, digest=None):
         )
     created = ChecklistItem.objects.bulk_create(created)
     entries = [
-        _entry(production, Kind.ITEM_ADDED, by, subject=item.title, stage=item.stage, item=item)
+        entry(production, Kind.ITEM_ADDED, by=by, subject=item.title, stage=item.stage, item=item)
         for item in created
     ]
 
@@ -150,14 +136,14 @@ def apply_checklist_import(production, table, *, by, filename, digest=None):
         if "done" in row["changes"]:
             kind = Kind.ITEM_TICKED if item.done else Kind.ITEM_UNTICKED
             entries.append(
-                _entry(production, kind, by, subject=item.title, stage=item.stage, item=item)
+                entry(production, kind, by=by, subject=item.title, stage=item.stage, item=item)
             )
         if edits:
             entries.append(
-                _entry(
+                entry(
                     production,
                     Kind.ITEM_EDITED,
-                    by,
+                    by=by,
                     subject=item.title,
                     stage=item.stage,
                     item=item,

@@ -1,6 +1,6 @@
 """Downloads of a production's checklist, its print view and calendar links.
 
-Every format comes from productions/exports.py (the same rows, columns and
+Every format comes from productions/exports/ (the same rows, columns and
 filter); the production is looked up through access.py, so anyone who may see
 it (viewers too) may export it, and nobody else can tell it exists.
 """

@@ -1,0 +1,256 @@
+"""The rows every export shares, their columns, and CSV."""
+
+import csv
+import datetime
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..models import Assignment, ChecklistItem, CrewMember, Profile, Stage
+
+# (key, header) of every column, in file order. The ID comes first, so a file
+# re-imports onto the same items; "Done at" is followed by the zone's name.
+COLUMNS = [
+    ("id", "ID"),
+    ("production", "Production"),
+    ("stage", "Stage"),
+    ("phase", "Phase"),
+    ("stage_status", "Stage status"),
+    ("stage_start", "Stage start"),
+    ("stage_due", "Stage due"),
+    ("title", "Item"),
+    ("notes", "Notes"),
+    ("required", "Required"),
+    ("assignee", "Assignee"),
+    ("role", "Role"),
+    ("due", "Due"),
+    ("done", "Done"),
+    ("done_by", "Done by"),
+    ("done_at", "Done at"),
+]
+KEYS = [key for key, _ in COLUMNS]
+
+# A cell starting with one of these is run as a formula by spreadsheet apps.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(value):
+    """Text as a spreadsheet must receive it: a leading quote defuses a formula."""
+    return f"'{value}" if value[:1] in FORMULA_STARTS else value
+
+
+@dataclass(frozen=True)
+class Row:
+    """One checklist item as every format exports it (see COLUMNS)."""
+
+    id: int
+    production: str
+    stage: str
+    phase: str
+    stage_status: str
+    stage_start: datetime.date | None
+    stage_due: datetime.date | None
+    title: str
+    notes: str
+    required: bool
+    assignee: str
+    role: str
+    due: datetime.date | None
+    done: bool
+    done_by: str
+    done_at: datetime.datetime | None  # aware, in the export's zone
+    stage_id: int
+
+    def values(self):
+        return [getattr(self, key) for key in KEYS]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which items an export holds: all by default."""
+
+    stage: Stage | None = None
+    assignee: CrewMember | None = None
+    open_only: bool = False
+
+    def apply(self, items):
+        if self.stage is not None:
+            items = items.filter(stage=self.stage)
+        if self.assignee is not None:
+            items = items.filter(assignee=self.assignee)
+        if self.open_only:
+            items = items.open()
+        return items
+
+    def apply_to_stages(self, stages):
+        return stages.filter(pk=self.stage.pk) if self.stage is not None else stages
+
+    @property
+    def is_filtered(self):
+        return self.stage is not None or self.assignee is not None or self.open_only
+
+    def describe(self):
+        parts = []
+        if self.stage is not None:
+            parts.append(f"Stage: {self.stage.name}")
+        if self.assignee is not None:
+            parts.append(f"Assigned to {self.assignee.name}")
+        if self.open_only:
+            parts.append("Open items only")
+        return " · ".join(parts)
+
+    def filename(self, production, extension, today):
+        parts = [production.slug, "checklist"]
+        if self.stage is not None:
+            parts.append(slugify(self.stage.name) or f"stage-{self.stage.pk}")
+        if self.assignee is not None:
+            parts.append(slugify(self.assignee.name) or f"person-{self.assignee.pk}")
+        if self.open_only:
+            parts.append("open")
+        return f"{'-'.join(parts)}-{today:%Y-%m-%d}.{extension}"
+
+
+def export_zone(user):
+    """The user's own time zone (their profile), else the site's: one query."""
+    name = Profile.objects.filter(user=user).values_list("time_zone", flat=True).first()
+    if name:
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return timezone.get_current_timezone()
+
+
+def zone_name(zone):
+    return getattr(zone, "key", None) or str(zone)
+
+
+def headers(zone):
+    """The header row: "Done at" names the zone its times are in."""
+    return [f"{label} ({zone_name(zone)})" if key == "done_at" else label for key, label in COLUMNS]
+
+
+def roles_by_crew(production):
+    """{crew member id: "Director; Producer"}: their roles on this production (one query)."""
+    roles = defaultdict(list)
+    assignments = Assignment.objects.filter(production=production).order_by("role__name", "pk")
+    for crew_id, role in assignments.values_list("crew_member_id", "role__name"):
+        roles[crew_id].append(role)
+    return {crew_id: "; ".join(names) for crew_id, names in roles.items()}
+
+
+ROW_FIELDS = [
+    "pk",
+    "stage_id",
+    "stage__name",
+    "stage__phase",
+    "stage__status",
+    "stage__start_date",
+    "stage__due_date",
+    "title",
+    "notes",
+    "required",
+    "assignee_id",
+    "assignee__name",
+    "assignee__default_role__name",
+    "due_date",
+    "done",
+    "done_by__username",
+    "done_at",
+]
+
+
+def export_rows(production, filters, zone, *, chunk_size=2000):
+    """Yield a Row per checklist item of `production` under `filters`.
+
+    Two queries whatever the size: the assignees' roles, then the items read
+    as plain tuples in chunks (a server-side cursor on PostgreSQL), so memory
+    stays flat for a hundred thousand items."""
+    roles = roles_by_crew(production)
+    phases = dict(Stage.Phase.choices)
+    statuses = dict(Stage.Status.choices)
+    items = filters.apply(ChecklistItem.objects.of_production(production)).values_list(*ROW_FIELDS)
+    title = production.title
+    for (
+        pk,
+        stage_id,
+        stage_name,
+        phase,
+        stage_status,
+        stage_start,
+        stage_due,
+        item_title,
+        notes,
+        required,
+        assignee_id,
+        assignee_name,
+        default_role,
+        due,
+        done,
+        done_by,
+        done_at,
+    ) in items.iterator(chunk_size=chunk_size):
+        yield Row(
+            id=pk,
+            production=title,
+            stage=stage_name,
+            phase=phases.get(phase, phase),
+            stage_status=statuses.get(stage_status, stage_status),
+            stage_start=stage_start,
+            stage_due=stage_due,
+            title=item_title,
+            notes=notes,
+            required=required,
+            assignee=assignee_name or "",
+            role=(roles.get(assignee_id) or default_role or "") if assignee_id else "",
+            due=due,
+            done=done,
+            done_by=done_by or "",
+            done_at=done_at.astimezone(zone) if done_at else None,
+            stage_id=stage_id,
+        )
+
+
+# --- CSV --------------------------------------------------------------------
+
+
+def csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)
+
+
+class _Line:
+    """A file-like object whose write() returns what it was given."""
+
+    def write(self, value):
+        return value
+
+
+def csv_chunks(rows, zone, *, batch=500):
+    """The CSV file as text chunks: a byte-order mark (so Excel reads UTF-8),
+    the header, then the rows, a few hundred to a chunk."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(headers(zone))
+    lines = []
+    for row in rows:
+        lines.append(writer.writerow([csv_cell(value) for value in row.values()]))
+        if len(lines) >= batch:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
+
+
+# --- Excel ------------------------------------------------------------------
