@@ -3,8 +3,10 @@
 - crew: CrewRole, CrewMember.
 - checklist: Production, Stage, ChecklistItem, Assignment, the templates.
 - team: Membership, Activity, Comment, Profile, CalendarToken.
+- bulk: BulkAction (one undoable bulk edit).
 """
 
+from .bulk import BulkAction
 from .checklist import (
     Assignment,
     ChecklistItem,
@@ -24,6 +26,7 @@ from .team import Activity, CalendarToken, Comment, Membership, Profile
 __all__ = [
     "Activity",
     "Assignment",
+    "BulkAction",
     "CalendarToken",
     "ChecklistItem",
     "ChecklistItemQuerySet",

@@ -76,6 +76,9 @@ class Activity(models.Model):
         CREW_CREATED = "crew_created", "Crew member added"
         ADMIN = "admin", "Changed in the admin"
         CHECKLIST_IMPORTED = "checklist_imported", "Checklist imported"
+        PRODUCTION_CLONED = "production_cloned", "Production cloned"
+        TEMPLATE_SAVED = "template_saved", "Saved as a template"
+        BULK_UNDONE = "bulk_undone", "Bulk change undone"
 
     production = models.ForeignKey(Production, models.CASCADE, related_name="activities")
     actor = models.ForeignKey(
@@ -91,6 +94,10 @@ class Activity(models.Model):
     )
     # {"field": [before, after]} for edits; free detail ("status", "note") else.
     changes = models.JSONField(default=dict, blank=True)
+    # Set on each entry a bulk edit wrote (one per item), so it can be undone.
+    bulk = models.ForeignKey(
+        "productions.BulkAction", models.SET_NULL, null=True, blank=True, related_name="entries"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -128,6 +135,9 @@ class Activity(models.Model):
         Kind.CREW_CREATED: "added the freelancer",
         Kind.ADMIN: "changed in the admin",
         Kind.CHECKLIST_IMPORTED: "imported a checklist file",
+        Kind.PRODUCTION_CLONED: "created the production as a copy of",
+        Kind.TEMPLATE_SAVED: "saved the stages and items as the template",
+        Kind.BULK_UNDONE: "undid",
     }
 
     def __str__(self):
