@@ -166,6 +166,11 @@ AXES_USERNAME_CALLABLE = "bts_tracker.middleware.attempted_username"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(14 * 24 * 60 * 60), minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", "False")
 
+# A bulk change posts one field per checked item, up to 1,000 of them (the
+# service's limit says so with a message); Django's default of 1,000 fields
+# would answer a bare 400 first.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
 # Invitations and password resets. With DEBUG, mail is printed to the console;
 # otherwise it goes out by SMTP. (Django 6.1's MAILERS replaces the EMAIL_*
 # settings; the environment variables keep their familiar names.)

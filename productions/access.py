@@ -13,14 +13,26 @@ neither views nor templates check membership or `is_staff` themselves.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import IntegerField, OuterRef, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.shortcuts import get_object_or_404
 
 from .models import (
     Assignment,
+    BulkAction,
     CalendarToken,
     ChecklistItem,
+    ChecklistTemplate,
     Comment,
     CrewMember,
     Membership,
@@ -29,6 +41,11 @@ from .models import (
 )
 
 Level = Membership.Level
+
+# Cloning copies the crew and every item, so it takes someone who may change
+# them; saving a template publishes the checklist to everyone, a manager's call.
+CLONE = Level.EDITOR
+SAVE_TEMPLATE = Level.MANAGER
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,16 @@ class Access:
     def manage(self):
         """The production itself, its stages, crew assignments and members."""
         return self.level >= Level.MANAGER
+
+    @property
+    def clone(self):
+        """Clone the production: the copy takes its crew and items along."""
+        return self.level >= CLONE
+
+    @property
+    def save_template(self):
+        """Save its stages and items as a template everyone may start from."""
+        return self.level >= SAVE_TEMPLATE
 
     @property
     def label(self):
@@ -161,6 +188,16 @@ def get_membership_for_user(user, pk):
     return _lookup(memberships, user, "production", pk=pk)
 
 
+def get_bulk_action_for_user(user, pk):
+    """A bulk edit, for its Undo: editors of its production may undo it."""
+    actions = BulkAction.objects.select_related("production", "by").filter(
+        production__deleted_at__isnull=True
+    )
+    action, access = _lookup(actions, user, "production", pk=pk)
+    require(access, Level.EDITOR)
+    return action, access
+
+
 def get_comment_for_user(user, pk):
     comments = Comment.objects.select_related("item__stage__production", "author").filter(
         item__deleted_at__isnull=True,
@@ -203,3 +240,83 @@ def get_calendar_feed(secret):
         _with_level(Production.objects.filter(pk=token.production_id), token.owner, "pk")
     )
     return token, production, Access(production.access_level)
+
+
+# Saved checklist templates are shared: anyone logged in may list them and
+# start a production from one (they hold stage and item text, no crew, no
+# people). Only whoever saved one, or staff, may delete it.
+
+
+@dataclass(frozen=True)
+class TemplateAccess:
+    delete: bool
+
+
+def templates_for_user(user):
+    """The templates a user may start from, each annotated with `may_delete`."""
+    if not user.is_authenticated or not user.is_active:
+        return ChecklistTemplate.objects.none()
+    may_delete = Value(True) if user.is_staff else Q(created_by=user)
+    return ChecklistTemplate.objects.annotate(
+        may_delete=ExpressionWrapper(may_delete, output_field=BooleanField())
+    )
+
+
+def get_template_for_user(user, pk):
+    template = get_object_or_404(templates_for_user(user).select_related("created_by"), pk=pk)
+    return template, TemplateAccess(delete=template.may_delete)
+
+
+def get_template_to_delete(user, pk):
+    """The template, if the user may delete it (else 403; 404 if there is none)."""
+    template, can = get_template_for_user(user, pk)
+    if not can.delete:
+        raise PermissionDenied("Only whoever saved this template, or staff, may delete it.")
+    return template, can
+
+
+def get_user_with_live_version(user_id, slug):
+    """The live-update poll's one query after the session's: the user's row
+    together with the live production `slug`'s version and the user's level
+    on it, as get_production_for_user() decides it (staff count as managers;
+    a missing or deleted production, or a production the user is not a
+    member of, gives no level). The caller checks the login itself (see
+    productions/session_user.py); an inactive user gets no level here either.
+
+    Returns the user (None if there is none) with `live_version` and
+    `access` (an Access, None for no access) set on it. Plain SQL: the ORM's
+    compiling of this query cost more than the rest of the poll."""
+    User = get_user_model()
+    rows = list(User._default_manager.raw(_live_sql(User), [slug, user_id]))
+    if not rows:
+        return None
+    user = rows[0]
+    level = user.live_level
+    if user.live_production is None or not user.is_active:
+        level = None
+    elif user.is_staff:
+        level = Level.MANAGER
+    user.access = Access(level) if level is not None else None
+    return user
+
+
+def _live_sql(User):
+    quote = connection.ops.quote_name
+    user_table, user_pk = quote(User._meta.db_table), quote(User._meta.pk.column)
+    production, membership = Production._meta, Membership._meta
+
+    def column(meta, name):
+        return quote(meta.get_field(name).column)
+
+    return (
+        f"SELECT u.*, p.{column(production, 'id')} AS live_production,"
+        f" p.{column(production, 'live_version')} AS live_version,"
+        f" m.{column(membership, 'level')} AS live_level"
+        f" FROM {user_table} u"
+        f" LEFT JOIN {quote(production.db_table)} p"
+        f" ON p.{column(production, 'slug')} = %s AND p.{column(production, 'deleted_at')} IS NULL"
+        f" LEFT JOIN {quote(membership.db_table)} m"
+        f" ON m.{column(membership, 'production')} = p.{column(production, 'id')}"
+        f" AND m.{column(membership, 'user')} = u.{user_pk}"
+        f" WHERE u.{user_pk} = %s"
+    )

@@ -10,6 +10,7 @@ from .models import (
     Assignment,
     ChecklistItem,
     ChecklistItemTemplate,
+    ChecklistTemplate,
     CrewMember,
     CrewRole,
     Membership,
@@ -218,6 +219,19 @@ class ChecklistItemTemplateAdmin(SafeAutocomplete, admin.ModelAdmin):
     list_select_related = ["stage_template"]
     search_fields = ["title", "stage_template__name"]
     autocomplete_fields = ["stage_template"]
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(LoggedAdmin):
+    """Saved templates: staff may rename, describe or delete them, and edit the
+    stages as JSON (checked against the shape the app writes)."""
+
+    list_display = ["name", "kind", "stage_count", "item_count", "created_by", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["created_by"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["created_by"]
+    readonly_fields = ["stage_count", "item_count", "created_at"]
 
 
 @admin.register(Membership)

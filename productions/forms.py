@@ -2,7 +2,15 @@ from django import forms
 from django.db import models
 from django.db.models import Exists, OuterRef
 
-from .models import Assignment, ChecklistItem, CrewMember, CrewRole, Production, Stage
+from .models import (
+    Assignment,
+    BulkAction,
+    ChecklistItem,
+    CrewMember,
+    CrewRole,
+    Production,
+    Stage,
+)
 from .textclean import CleanCharField, visible
 
 
@@ -280,4 +288,63 @@ class StageForm(VersionedForm):
         start, due = cleaned.get("start_date"), cleaned.get("due_date")
         if start and due and due < start:
             self.add_error("due_date", "The due date cannot be before the start date.")
+        return cleaned
+
+
+class BulkForm(forms.Form):
+    """A bulk change of the checked items (or of every item matching the
+    page's filter): the action and the one value it needs."""
+
+    Action = BulkAction.Action
+
+    action = forms.ChoiceField(
+        choices=[("", "Choose…"), *Action.choices],
+        label="Change",
+        error_messages={"required": "Choose what to do with the selected items."},
+    )
+    all_matching = forms.BooleanField(required=False)
+    assignee = CrewMemberChoiceField(
+        queryset=CrewMember.objects.none(), required=False, empty_label="Nobody"
+    )
+    due_date = forms.DateField(required=False, widget=DateInput, label="Due date")
+    stage = forms.ModelChoiceField(
+        queryset=Stage.objects.none(), required=False, empty_label="Choose a stage…"
+    )
+
+    def __init__(self, *args, production, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.production = production
+        # The production's own crew, as on the filter.
+        self.fields["assignee"].queryset = CrewMember.objects.filter(
+            assignments__production=production
+        ).distinct()
+        self.fields["stage"].queryset = production.stages.all()
+
+    # The one value each change needs; the others are ignored (and so are
+    # their errors: a hidden field cannot hold up the change).
+    NEEDS = {Action.ASSIGN: "assignee", Action.DUE: "due_date", Action.MOVE: "stage"}
+
+    def clean(self):
+        cleaned = super().clean()
+        needed = self.NEEDS.get(cleaned.get("action"))
+        for name in self.NEEDS.values():
+            if name != needed:
+                self.errors.pop(name, None)
+                cleaned[name] = None
+        pks, bad = [], False
+        for value in self.data.getlist("items") if hasattr(self.data, "getlist") else []:
+            if value.isascii() and value.isdigit() and 0 < int(value) < 2**31:
+                pks.append(int(value))
+            else:
+                bad = True
+        # Kept even when refused, so the page without JavaScript keeps the selection.
+        cleaned["items"] = pks
+        if bad:
+            raise forms.ValidationError("The selection holds an unknown item.")
+        if not pks and not cleaned.get("all_matching"):
+            raise forms.ValidationError(
+                "Select some items first (or tick “All … items”).", code="empty"
+            )
+        if needed == "stage" and not cleaned.get("stage") and "stage" not in self.errors:
+            self.add_error("stage", "Choose the stage to move the items to.")
         return cleaned

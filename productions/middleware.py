@@ -37,6 +37,12 @@ class LoginRequiredMiddleware(middleware.LoginRequiredMiddleware):
         return HttpResponseClientRedirect(response.url)
 
 
+def login_required_response(request, view_func):
+    """What LoginRequiredMiddleware answers, for a view that checks the login
+    itself (marked login_not_required) and finds none."""
+    return LoginRequiredMiddleware(lambda request: None).handle_no_permission(request, view_func)
+
+
 SESSION_TIME_ZONE = "time_zone"
 
 
@@ -62,9 +68,10 @@ class UserTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        zone = None
-        if request.user.is_authenticated:
-            zone = valid_time_zone(request.session.get(SESSION_TIME_ZONE))
+        # The session holds a zone only while someone is logged in (logging
+        # out flushes it), so request.user is not read here: the live-update
+        # poll reads the user in its own query.
+        zone = valid_time_zone(request.session.get(SESSION_TIME_ZONE))
         if zone:
             timezone.activate(zone)
         else:

@@ -64,6 +64,9 @@ urlpatterns = [
     path("items/<int:pk>/comments/", views.item_comments, name="item_comments"),
     # Ordering and the board (issue 7; issue 6, capability 4).
     path("items/<int:pk>/move/", views.item_move, name="item_move"),
+    # Bulk changes and their Undo (issue 6, capability 6).
+    path("productions/<slug:slug>/bulk/", views.production_bulk, name="production_bulk"),
+    path("bulk/<int:pk>/undo/", views.bulk_undo, name="bulk_undo"),
     path("productions/<slug:slug>/board/", views.production_board, name="production_board"),
     path(
         "productions/<slug:slug>/stages/order/",
@@ -116,4 +119,13 @@ urlpatterns = [
     ),
     path("calendar/<str:secret>.ics", views.calendar_feed, name="calendar_feed"),
     path("imports/production/", views.production_import, name="production_import"),
+    # Clone and templates (issue 6, capability 7).
+    path("productions/<slug:slug>/clone/", views.production_clone, name="production_clone"),
+    path(
+        "productions/<slug:slug>/save-template/",
+        views.production_save_template,
+        name="production_save_template",
+    ),
+    path("templates/", views.template_list, name="template_list"),
+    path("templates/<int:pk>/delete/", views.template_delete, name="template_delete"),
 ]

@@ -105,3 +105,33 @@ class CommentFactory(factory.django.DjangoModelFactory):
     item = factory.SubFactory(ChecklistItemFactory)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Comment {n}")
+
+
+class ChecklistTemplateFactory(factory.django.DjangoModelFactory):
+    """A saved template: one stage of two items unless `stages` says otherwise."""
+
+    class Meta:
+        model = models.ChecklistTemplate
+
+    name = factory.Sequence(lambda n: f"Template {n}")
+    kind = models.Production.Kind.CONCERT
+    stages = factory.LazyFunction(
+        lambda: [
+            {
+                "name": "Rigging",
+                "phase": "pre_production",
+                "notes": "",
+                "start_offset": -2,
+                "due_offset": 0,
+                "items": [
+                    {"title": "Book the truss", "notes": "", "required": True, "due_offset": -5},
+                    {
+                        "title": "Check the hoists",
+                        "notes": "",
+                        "required": False,
+                        "due_offset": None,
+                    },
+                ],
+            }
+        ]
+    )

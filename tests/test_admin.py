@@ -8,6 +8,7 @@ from productions.services.counters import wrong_counters
 from tests.factories import (
     AssignmentFactory,
     ChecklistItemFactory,
+    ChecklistTemplateFactory,
     CrewMemberFactory,
     ProductionFactory,
     StageFactory,
@@ -34,6 +35,7 @@ def test_it_registers_every_productions_model():
         "assignment",
         "checklistitem",
         "checklistitemtemplate",
+        "checklisttemplate",
         "crewmember",
         "crewrole",
         "membership",
@@ -69,6 +71,7 @@ def test_it_searches_the_changelist(admin_client, model_name, manager):
     AssignmentFactory()
     item = ChecklistItemFactory(assignee=CrewMemberFactory())
     services.set_item_done(item, True, by=manager)
+    ChecklistTemplateFactory()
 
     response = admin_client.get(admin_url(model_name, "changelist"), {"q": "zzz-nothing"})
 

@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from productions.models import Activity, ChecklistItem, Membership, Production, Stage
-from productions.services.counters import wrong_counters
+from productions.services.counters import recount_production, wrong_counters
 from tests.conftest import HTMX, client_for
 from tests.factories import ChecklistItemFactory, MembershipFactory, StageFactory, UserFactory
 
@@ -245,3 +245,69 @@ def test_two_managers_cannot_both_step_down_at_once(production, manager, action)
     )
     managers = Membership.objects.filter(production=production, level=Membership.Level.MANAGER)
     assert managers.count() == 1
+
+
+# (f) A bulk change racing ticks, deletes and moves of the same items
+
+
+def test_a_bulk_change_racing_single_writes_keeps_every_count_right(production, editor):
+    wardrobe = StageFactory(production=production, name="Wardrobe", position=1)
+    filming = StageFactory(production=production, name="Filming", position=2)
+    items = [
+        ChecklistItemFactory(stage=(wardrobe, filming)[n % 2], title=f"Item {n}", position=n)
+        for n in range(12)
+    ]
+    recount_production(production.pk)
+    others = []
+    for n in range(6):
+        user = UserFactory(username=f"racer{n}")
+        MembershipFactory(production=production, user=user, level=Membership.Level.EDITOR)
+        others.append(client_for(user))
+    bulk = post(
+        client_for(editor),
+        reverse("production_bulk", args=[production.slug]),
+        {"action": "move", "stage": wardrobe.pk, "items": [item.pk for item in items]},
+    )
+    singles = [
+        post(others[0], reverse("item_toggle", args=[items[1].pk]), {"done": "1"}),
+        post(others[1], reverse("item_delete", args=[items[3].pk])),
+        post(others[2], reverse("item_toggle", args=[items[5].pk]), {"done": "1"}),
+        post(others[3], reverse("item_move", args=[items[7].pk]), {"stage": filming.pk}),
+        post(others[4], reverse("item_toggle", args=[items[0].pk]), {"done": "1"}),
+        post(others[5], reverse("item_toggle", args=[items[9].pk]), {"done": "1"}),
+    ]
+
+    responses = race(bulk, *singles)
+
+    assert all(response.status_code in (302, 404) for response in responses), [
+        response.status_code for response in responses
+    ]
+    assert wrong_counters() == []
+    statuses = [response.status_code for response in responses]
+    assert ChecklistItem.objects.filter(done=True).count() == 4, statuses
+
+
+def test_an_undo_racing_ticks_of_its_items_never_deadlocks(production, editor):
+    stage = StageFactory(production=production, name="Wardrobe")
+    items = [ChecklistItemFactory(stage=stage, title=f"Item {n}", position=n) for n in range(8)]
+    recount_production(production.pk)
+    others = []
+    for n in range(4):
+        user = UserFactory(username=f"ticker{n}")
+        MembershipFactory(production=production, user=user, level=Membership.Level.EDITOR)
+        others.append(client_for(user))
+    client = client_for(editor)
+    for _ in range(5):
+        client.post(
+            reverse("production_bulk", args=[production.slug]),
+            {"action": "done", "items": [item.pk for item in items]},
+        )
+        bulk = production.bulk_actions.order_by("-pk").first()
+        ticks = [
+            post(others[n], reverse("item_toggle", args=[items[n * 2].pk]), {"done": "0"})
+            for n in range(4)
+        ]
+        responses = race(post(client, reverse("bulk_undo", args=[bulk.pk])), *ticks)
+        assert all(r.status_code == 302 for r in responses), [r.status_code for r in responses]
+        assert wrong_counters() == []
+        assert not ChecklistItem.objects.filter(done=True).exists()

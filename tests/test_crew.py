@@ -85,8 +85,8 @@ def test_it_refuses_a_duplicate_assignment(logged_in, production, crew_member, r
     assert b"<html" in response.content
     html = response.content.decode()
     assert (
-        'id="error_1_id_crew_member"><strong>Ana Ruiz is already on the crew as Choreographer.'
-        in html
+        '<div id="assign-crew_member-error" class="invalid-feedback"><p class="mb-0">'
+        "Ana Ruiz is already on the crew as Choreographer." in html
     )
     assert production.assignments.count() == 1
 
@@ -107,7 +107,8 @@ def test_it_asks_for_a_role_when_there_is_no_usual_one(logged_in, production, cr
 
     assert response.status_code == 422
     html = response.content.decode()
-    assert 'id="error_1_id_role"><strong>Ana Ruiz has no usual role: pick one.' in html
+    error = 'id="assign-role-error" class="invalid-feedback"><p class="mb-0">'
+    assert f"{error}Ana Ruiz has no usual role: pick one." in html
     assert not production.assignments.exists()
 
 
@@ -115,7 +116,8 @@ def test_it_refuses_an_unknown_crew_member(logged_in, production, role):
     response = logged_in.post(ADD_URL, {"crew_member": "999999", "role": role.pk})
 
     assert response.status_code == 422
-    assert b'id="error_1_id_crew_member"><strong>Select a valid choice.' in response.content
+    error = b'id="assign-crew_member-error" class="invalid-feedback"><p class="mb-0">'
+    assert error + b"Select a valid choice." in response.content
     assert not production.assignments.exists()
 
 
@@ -127,7 +129,7 @@ def test_it_shows_the_whole_page_again_on_an_error(logged_in, production, crew_m
     assert response.status_code == 422
     assert b"<html" in response.content
     assert b"Location scouting" in response.content
-    assert b'id="error_1_id_role"' in response.content
+    assert b'id="assign-role-error"' in response.content
 
 
 def test_it_answers_htmx_errors_with_the_crew_fragment(logged_in, production, crew_member):
@@ -137,7 +139,8 @@ def test_it_answers_htmx_errors_with_the_crew_fragment(logged_in, production, cr
     html = response.content.decode()
     assert "<html" not in html
     assert html.lstrip().startswith('<section id="crew"')
-    assert 'id="error_1_id_role"><strong>Ana Ruiz has no usual role: pick one.' in html
+    error = 'id="assign-role-error" class="invalid-feedback"><p class="mb-0">'
+    assert f"{error}Ana Ruiz has no usual role: pick one." in html
 
 
 def test_it_404s_for_an_unknown_production(logged_in, crew_member, role):

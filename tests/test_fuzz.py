@@ -297,6 +297,7 @@ def all_ids(world, foreign):
             world.target.user_id,
             world.newbie.pk,
             world.deleted_production.pk,
+            world.template.pk,
             *(obj.pk for obj in foreign.values()),
             foreign["membership"].user_id,
         }
@@ -317,7 +318,10 @@ PRODUCTION_FIELDS = [
 
 # name -> (the URL, given the world; the form's fields)
 FORMS = {
-    "production_create": (lambda w: reverse("production_create"), PRODUCTION_FIELDS),
+    "production_create": (
+        lambda w: reverse("production_create"),
+        [*PRODUCTION_FIELDS, "template"],
+    ),
     "production_edit": (
         lambda w: reverse("production_edit", args=[w.production.slug]),
         PRODUCTION_FIELDS,
@@ -349,6 +353,14 @@ FORMS = {
     "member_resend_invitation": (
         lambda w: reverse("member_resend_invitation", args=[w.invited.pk]),
         ["level"],
+    ),
+    "production_clone": (
+        lambda w: reverse("production_clone", args=[w.production.slug]),
+        ["title", "offset_days"],
+    ),
+    "production_save_template": (
+        lambda w: reverse("production_save_template", args=[w.production.slug]),
+        ["name", "description"],
     ),
     "login": (lambda w: reverse("login"), ["username", "password", "next"]),
     "password_reset": (lambda w: reverse("password_reset"), ["email"]),
@@ -532,7 +544,12 @@ QUERIES = {
     "stage_delete": (lambda w: reverse("stage_delete", args=[w.stage.pk]), ["x"]),
     "trash_empty": (lambda w: reverse("trash_empty", args=[w.production.slug]), ["x"]),
     "member_remove": (lambda w: reverse("member_remove", args=[w.target.pk]), ["x"]),
-    "production_create": (lambda w: reverse("production_create"), ["kind"]),
+    "production_create": (lambda w: reverse("production_create"), ["kind", "template"]),
+    "template_list": (lambda w: reverse("template_list"), ["page"]),
+    "production_clone": (
+        lambda w: reverse("production_clone", args=[w.production.slug]),
+        ["title", "offset_days"],
+    ),
     "production_deleted": (
         lambda w: reverse("production_deleted", args=[w.deleted_production.pk]),
         ["x"],
@@ -589,6 +606,8 @@ PATH_TEMPLATES = [
     "/members/{pk}/resend/",
     "/assignments/{pk}/remove/",
     "/productions/deleted/{pk}/restore/",
+    "/productions/{slug}/clone/",
+    "/productions/{slug}/save-template/",
 ]
 
 

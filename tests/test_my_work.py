@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from productions.models import ChecklistItem
+from productions.models import Activity, ChecklistItem
 from tests.conftest import HTMX, client_for
 from tests.factories import (
     ChecklistItemFactory,
@@ -91,6 +91,85 @@ def test_my_work_ticks_without_javascript_and_comes_back(editor, me, stage):
     assert response.url == "/"
 
 
+def test_my_work_reschedules_in_place_and_logs_it(editor, me, stage):
+    item = ChecklistItemFactory(stage=stage, assignee=me, title="Late", due_date=days(-1))
+
+    response = client_for(editor).post(
+        f"/items/{item.pk}/edit/", {"due_date": days(3).isoformat(), "row": "work"}, **HTMX
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li id="work-item-{item.pk}"')
+    assert "overdue" not in html
+    assert ChecklistItem.objects.get(pk=item.pk).due_date == days(3)
+    entry = Activity.objects.get(kind=Activity.Kind.ITEM_EDITED, item=item)
+    assert entry.changes["due_date"] == [days(-1).isoformat(), days(3).isoformat()]
+
+
+def test_my_work_reschedules_to_no_date(editor, me, stage):
+    item = ChecklistItemFactory(stage=stage, assignee=me, due_date=days(-1))
+
+    response = client_for(editor).post(
+        f"/items/{item.pk}/edit/", {"due_date": "", "row": "work"}, **HTMX
+    )
+
+    assert response.status_code == 200
+    assert ChecklistItem.objects.get(pk=item.pk).due_date is None
+
+
+@pytest.mark.parametrize(("page", "back_to"), [("", "/"), ("due", "/due/")])
+def test_my_work_reschedules_without_javascript_and_comes_back(editor, me, stage, page, back_to):
+    item = ChecklistItemFactory(stage=stage, assignee=me)
+
+    response = client_for(editor).post(
+        f"/items/{item.pk}/edit/", {"due_date": days(2).isoformat(), "row": "work", "page": page}
+    )
+
+    assert response.status_code == 302
+    assert response.url == back_to
+    assert ChecklistItem.objects.get(pk=item.pk).due_date == days(2)
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "no-js"])
+def test_a_refused_new_date_is_said_next_to_the_field(editor, me, stage, htmx):
+    item = ChecklistItemFactory(stage=stage, assignee=me, due_date=days(-1))
+
+    response = client_for(editor).post(
+        f"/items/{item.pk}/edit/",
+        {"due_date": "31 Feb", "row": "work"},
+        **(HTMX if htmx else {}),
+    )
+
+    assert response.status_code == 422
+    assertContains(response, "Enter a valid date.", status_code=422)
+    assertContains(response, f'id="work-item-{item.pk}-due_date-error"', status_code=422)
+    assert ChecklistItem.objects.get(pk=item.pk).due_date == days(-1)
+    assert not Activity.objects.filter(kind=Activity.Kind.ITEM_EDITED).exists()
+
+
+def test_a_viewer_may_not_reschedule(viewer, stage):
+    item = ChecklistItemFactory(stage=stage, assignee=CrewMemberFactory(user=viewer))
+
+    response = client_for(viewer).post(
+        f"/items/{item.pk}/edit/", {"due_date": days(2).isoformat(), "row": "work"}, **HTMX
+    )
+
+    assert response.status_code == 403
+    assert ChecklistItem.objects.get(pk=item.pk).due_date is None
+
+
+def test_ticking_on_everything_due_keeps_the_rows_assignee(manager, me, stage):
+    item = ChecklistItemFactory(stage=stage, assignee=me, title="Eddie's")
+
+    response = client_for(manager).post(
+        f"/items/{item.pk}/toggle/", {"done": "1", "row": "work", "page": "due"}, **HTMX
+    )
+
+    assertContains(response, "Eddie Crew")
+    assertContains(response, 'name="page" value="due"')
+
+
 def test_a_viewer_sees_their_items_without_a_tick(viewer, production, stage):
     me = CrewMemberFactory(user=viewer)
     item = ChecklistItemFactory(stage=stage, assignee=me)
@@ -99,6 +178,7 @@ def test_a_viewer_sees_their_items_without_a_tick(viewer, production, stage):
 
     assertContains(response, item.title)
     assertNotContains(response, f"/items/{item.pk}/toggle/")
+    assertNotContains(response, "Reschedule")
 
 
 def test_everything_due_shows_every_open_item_of_my_productions_by_person(manager, me, stage):

@@ -252,6 +252,14 @@ def test_the_purge_command_removes_only_what_is_past_30_days(production, stage, 
 
     assert not ChecklistItem.all_objects.filter(pk=old.pk).exists()
     assert ChecklistItem.all_objects.filter(pk=recent.pk).exists()
+    # The production's log says what went, and who: the purge, not a person.
+    entry = Activity.objects.filter(production=production).order_by("-pk").first()
+    assert (entry.kind, entry.actor, entry.actor_name) == (
+        "trash_emptied",
+        None,
+        "The 30-day trash purge",
+    )
+    assert entry.changes == {"purged_stages": 0, "purged_items": 1}
 
 
 def test_the_purge_command_removes_old_deleted_productions(production, manager):
@@ -301,9 +309,15 @@ def test_the_feed_is_shown_on_the_production_page_and_filterable(production, ite
     services.add_comment(item, by=editor, body="Done early")
     client = client_for(viewer)
 
+    # The page loads the feed right after itself (without JavaScript, links to it).
     page = client.get(f"/productions/{production.slug}/")
-    assertContains(page, "ticked")
-    assertContains(page, "Done early")
+    activity_url = f"/productions/{production.slug}/activity/"
+    assertContains(page, f'hx-get="{activity_url}" hx-trigger="load"')
+    assertContains(page, f'<a href="{activity_url}">')
+    feed = client.get(activity_url, **HTMX)
+    assert feed.content.decode().lstrip().startswith('<section id="activity"')
+    assertContains(feed, "ticked")
+    assertContains(feed, "Done early")
 
     filtered = client.get(f"/productions/{production.slug}/activity/?kind=commented", **HTMX)
     assert [e.kind for e in filtered.context["feed_page"]] == ["commented"]

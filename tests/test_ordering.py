@@ -239,7 +239,23 @@ def test_the_production_page_has_move_controls(board, editor, production):
     html = response.content.decode()
     assert 'aria-label="Move up: a"' in html
     assert 'aria-label="Move down: a"' in html
-    assert f'id="move-{item("a").pk}-stage"' in html
+    # The stage list comes when asked for: a link to the move page, or its
+    # form in place with htmx.
+    assert f'href="{move_url("a")}" hx-get="{move_url("a")}"' in html
+    assert f'id="move-{item("a").pk}-stage"' not in html
+    fragment = client_for(editor).get(move_url("a"), **HTMX).content.decode()
+    assert f'<select name="stage" id="move-{item("a").pk}-stage"' in fragment
+    assert "<html" not in fragment
+
+
+def test_the_production_pages_arrows_move_without_javascript(board, editor, production):
+    # The row's arrow posts the page's shared form to the item's move URL.
+    html = client_for(editor).get(production.get_absolute_url()).content.decode()
+    assert f'form="row-actions" formaction="{move_url("b")}" name="direction" value="up"' in html
+    assert '<form id="row-actions" method="post" hidden>' in html
+    response = client_for(editor).post(move_url("b"), {"direction": "up"})
+    assert response.status_code == 302
+    assert titles(board[0])[:2] == ["b", "a"]
 
 
 def test_a_viewer_sees_no_move_controls(board, viewer, production):

@@ -264,6 +264,39 @@ ROWS = {
     "production_board": Row(slug, read(), NOT_ALLOWED),
     "board_more": Row(stage, read(), NOT_ALLOWED, query="?after=0.0.0"),
     "item_move": Row(item, edit(200), edit(302), data=lambda w: {"stage": w.stage.pk}, logs=True),
+    # Bulk changes (issue 6, capability 6): editors change, and undo.
+    "production_bulk": Row(
+        slug,
+        NOT_ALLOWED,
+        edit(302),
+        data=lambda w: {"action": "done", "items": [w.item.pk]},
+        logs=True,
+    ),
+    "bulk_undo": Row(lambda w: {"pk": w.bulk.pk}, NOT_ALLOWED, edit(302)),
+    # Clone and templates (issue 6, capability 7): editors clone (the copy
+    # takes the crew and items along), managers save a template; anyone
+    # logged in lists templates; only who saved one (or staff) deletes it.
+    "production_clone": Row(
+        slug,
+        edit(200),
+        edit(302),
+        data=lambda w: {"title": "Matrix copy", "offset_days": "7"},
+        logs=True,
+    ),
+    "production_save_template": Row(
+        slug,
+        manage(200),
+        manage(302),
+        data=lambda w: {"name": "Matrix saved", "description": ""},
+        logs=True,
+    ),
+    "template_list": Row(none, everyone(200), NOT_ALLOWED),
+    # Deleting a template leaves no production's log (it belongs to none).
+    "template_delete": Row(
+        lambda w: {"pk": w.template.pk},
+        everyone(403) | {"manager": 200, "staff": 200},
+        everyone(403) | {"manager": 302, "staff": 302},
+    ),
     "production_stage_order": Row(
         slug,
         NOT_ALLOWED,

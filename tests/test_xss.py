@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from productions.models import Activity, ChecklistItem, Membership, Production
+from productions.models import Activity, ChecklistItem, ChecklistTemplate, Membership, Production
 from tests.conftest import HTMX, client_for
 from tests.factories import (
     CrewMemberFactory,
@@ -75,6 +75,8 @@ FIELDS = {
     "D": "deleted item title",
     "X": "deleted production title",
     "Q": "search text",
+    "T": "template name",
+    "Y": "template description",
 }
 
 
@@ -137,8 +139,13 @@ def scene(request, manager, staff, production):
     post(reverse("production_delete", args=[gone.slug]), {})
     old_stage = StageFactory(production=show, name=t("S"), position=9)
     post(reverse("stage_delete", args=[old_stage.pk]), {})
+    post(
+        reverse("production_save_template", args=[show.slug]),
+        {"name": t("T"), "description": t("Y")},
+    )
     return {
         "payload": payload,
+        "template": ChecklistTemplate.objects.get(name=t("T")),
         "production": show,
         "stage": stage,
         "item": item,
@@ -170,7 +177,9 @@ PAGES = [
         lambda s: s["production"].get_absolute_url(),
         "manager",
         False,
-        "PAVESINCWHRU",
+        # Comments and who did what are in the activity feed, which the page
+        # loads right after itself (see "activity feed").
+        "PAVESINWHRU",
     ),
     ("item fragment", lambda s: reverse("item_detail", args=[s["item"].pk]), "manager", True, "IN"),
     ("item edit form", lambda s: reverse("item_edit", args=[s["item"].pk]), "manager", False, "IN"),
@@ -252,11 +261,36 @@ PAGES = [
         False,
         "S",
     ),
+    # Clone and templates (issue 6, capability 7).
+    (
+        "clone form",
+        lambda s: reverse("production_clone", args=[s["production"].slug]),
+        "manager",
+        False,
+        "P",
+    ),
+    (
+        "save as template form",
+        lambda s: reverse("production_save_template", args=[s["production"].slug]),
+        "manager",
+        False,
+        "P",
+    ),
+    ("templates", lambda s: reverse("template_list"), "manager", False, "TY"),
+    ("new production form", lambda s: reverse("production_create"), "manager", False, "T"),
+    (
+        "template delete confirm",
+        lambda s: reverse("template_delete", args=[s["template"].pk]),
+        "manager",
+        False,
+        "T",
+    ),
     ("admin productions", admin_list("production"), "staff", False, "PAV"),
     ("admin items", admin_list("checklistitem"), "staff", False, "IS"),
     ("admin crew", admin_list("crewmember"), "staff", False, "WHM"),
     ("admin roles", admin_list("crewrole"), "staff", False, "R"),
     ("admin stages", admin_list("stage"), "staff", False, "S"),
+    ("admin templates", admin_list("checklisttemplate"), "staff", False, "T"),
 ]
 
 
@@ -358,7 +392,11 @@ def test_pagination_links_carry_the_query_escaped(manager, production, payload):
             response = client.get(url + query, **headers)
             html = response.content.decode()
             assert response.status_code == 200
-            assert "page=2" in html, url  # the links are there
+            if "detail" in response.resolver_match.url_name:
+                # The feed loads after the page, with the page's query.
+                assert "/activity/?evil=" in html, url
+            else:
+                assert "page=2" in html, url  # the links are there
             for fragment in FORBIDDEN:
                 assert fragment not in html, (url, fragment)
             assert payload not in html or escape(payload) == payload, url

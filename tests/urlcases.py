@@ -13,7 +13,9 @@ from django.utils import timezone
 from productions.models import (
     Activity,
     Assignment,
+    BulkAction,
     ChecklistItem,
+    ChecklistTemplate,
     Comment,
     CrewMember,
     Membership,
@@ -24,6 +26,7 @@ from productions.services.members import invitation_path
 from tests.factories import (
     AssignmentFactory,
     ChecklistItemFactory,
+    ChecklistTemplateFactory,
     CommentFactory,
     CrewMemberFactory,
     CrewRoleFactory,
@@ -78,6 +81,8 @@ class World:
     newbie: object  # a login who is not a member: member_add adds them
     deleted_production: Production
     invitation_path: str
+    template: ChecklistTemplate  # saved by the production's manager
+    bulk: BulkAction  # a bulk change, for its Undo
 
     @property
     def invitation_parts(self):
@@ -134,6 +139,10 @@ def build_world(production, cast):
         newbie=newbie,
         deleted_production=deleted_production,
         invitation_path=invitation_path(invited_user),
+        template=ChecklistTemplateFactory(name="Matrix template", created_by=cast["manager"]),
+        bulk=BulkAction.objects.create(
+            production=production, action="done", summary="Marked 0 items done"
+        ),
     )
 
 
@@ -163,5 +172,8 @@ def snapshot():
         "crew": list(CrewMember.objects.order_by("pk").values_list("pk", "name", "email")),
         "comments": list(Comment.objects.order_by("pk").values_list("pk", "body")),
         "activities": Activity.objects.count(),
+        "templates": list(
+            ChecklistTemplate.objects.order_by("pk").values_list("pk", "name", "description")
+        ),
         "users": list(User.objects.order_by("pk").values_list("pk", "username", "password")),
     }

@@ -7,38 +7,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('productions', '0011_stage_shaping'),
+        ("productions", "0011_stage_shaping"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='activity',
-            name='kind',
-            field=models.CharField(choices=[('production_created', 'Production created'), ('production_edited', 'Production edited'), ('production_deleted', 'Production deleted'), ('production_restored', 'Production restored'), ('production_archived', 'Production archived'), ('production_unarchived', 'Production unarchived'), ('stage_status', 'Stage status'), ('stage_deleted', 'Stage deleted'), ('stage_restored', 'Stage restored'), ('stage_added', 'Stage added'), ('stage_edited', 'Stage edited'), ('item_added', 'Item added'), ('item_ticked', 'Item ticked'), ('item_unticked', 'Item unticked'), ('item_edited', 'Item edited'), ('item_deleted', 'Item deleted'), ('item_restored', 'Item restored'), ('item_moved', 'Item moved'), ('stages_reordered', 'Stages reordered'), ('commented', 'Comment'), ('trash_emptied', 'Trash emptied'), ('member_added', 'Member added'), ('member_changed', 'Member level changed'), ('member_removed', 'Member removed'), ('crew_assigned', 'Crew assigned'), ('crew_removed', 'Crew removed'), ('crew_created', 'Crew member added'), ('admin', 'Changed in the admin'), ('checklist_imported', 'Checklist imported'), ('production_cloned', 'Production cloned'), ('template_saved', 'Saved as a template'), ('bulk_undone', 'Bulk change undone')], max_length=30),
+            model_name="activity",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("production_created", "Production created"),
+                    ("production_edited", "Production edited"),
+                    ("production_deleted", "Production deleted"),
+                    ("production_restored", "Production restored"),
+                    ("production_archived", "Production archived"),
+                    ("production_unarchived", "Production unarchived"),
+                    ("stage_status", "Stage status"),
+                    ("stage_deleted", "Stage deleted"),
+                    ("stage_restored", "Stage restored"),
+                    ("stage_added", "Stage added"),
+                    ("stage_edited", "Stage edited"),
+                    ("item_added", "Item added"),
+                    ("item_ticked", "Item ticked"),
+                    ("item_unticked", "Item unticked"),
+                    ("item_edited", "Item edited"),
+                    ("item_deleted", "Item deleted"),
+                    ("item_restored", "Item restored"),
+                    ("item_moved", "Item moved"),
+                    ("stages_reordered", "Stages reordered"),
+                    ("commented", "Comment"),
+                    ("trash_emptied", "Trash emptied"),
+                    ("member_added", "Member added"),
+                    ("member_changed", "Member level changed"),
+                    ("member_removed", "Member removed"),
+                    ("crew_assigned", "Crew assigned"),
+                    ("crew_removed", "Crew removed"),
+                    ("crew_created", "Crew member added"),
+                    ("admin", "Changed in the admin"),
+                    ("checklist_imported", "Checklist imported"),
+                    ("production_cloned", "Production cloned"),
+                    ("template_saved", "Saved as a template"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.CreateModel(
-            name='BulkAction',
+            name="BulkAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('done', 'Mark done'), ('undone', 'Mark not done'), ('assign', 'Assign to'), ('due', 'Set due date'), ('move', 'Move to stage'), ('delete', 'Move to the trash')], max_length=20)),
-                ('summary', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('undo', models.JSONField(blank=True, default=list)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('production', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bulk_actions', to='productions.production')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("done", "Mark done"),
+                            ("undone", "Mark not done"),
+                            ("assign", "Assign to"),
+                            ("due", "Set due date"),
+                            ("move", "Move to stage"),
+                            ("delete", "Move to the trash"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("summary", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("undo", models.JSONField(blank=True, default=list)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "production",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bulk_actions",
+                        to="productions.production",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='activity',
-            name='bulk',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='entries', to='productions.bulkaction'),
+            model_name="activity",
+            name="bulk",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="entries",
+                to="productions.bulkaction",
+            ),
         ),
     ]

@@ -4,6 +4,7 @@
 - checklist: Production, Stage, ChecklistItem, Assignment, the templates.
 - team: Membership, Activity, Comment, Profile, CalendarToken.
 - bulk: BulkAction (one undoable bulk edit).
+- templates: ChecklistTemplate (stages and items saved under a name).
 """
 
 from .bulk import BulkAction
@@ -22,6 +23,7 @@ from .checklist import (
 )
 from .crew import CrewMember, CrewRole
 from .team import Activity, CalendarToken, Comment, Membership, Profile
+from .templates import ChecklistTemplate
 
 __all__ = [
     "Activity",
@@ -31,6 +33,7 @@ __all__ = [
     "ChecklistItem",
     "ChecklistItemQuerySet",
     "ChecklistItemTemplate",
+    "ChecklistTemplate",
     "Comment",
     "CrewMember",
     "CrewRole",

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,6 +138,15 @@ class StageQuerySet(models.QuerySet):
         """The production page's stages, in order, with who set a status by hand."""
         return self.select_related("status_set_by").order_by("position", "pk")
 
+    def with_open_required(self):
+        """Each stage with `open_required`, its open required (live) items:
+        what holding_up() counts, for every stage of a page in its own query."""
+        rows = ChecklistItem.objects.filter(stage=OuterRef("pk"), required=True, done=False)
+        count = rows.order_by().values("stage").annotate(n=models.Count("pk")).values("n")
+        return self.annotate(
+            open_required=Coalesce(Subquery(count, output_field=models.IntegerField()), 0)
+        )
+
     def holding_up(self):
         """Stages not done that have open required (live) items, in order,
         each with `open_required`: one grouped query."""
@@ -260,6 +271,29 @@ class ChecklistItemQuerySet(models.QuerySet):
             | Q(done=done, position=position, pk__gt=pk)
         )
 
+    def first_windows(self, stage_ids, size):
+        """The first `size` rows of each of the stages (in for_checklist()
+        order, this queryset's filters applied), in one query: the ids come
+        from one small indexed LIMIT query per stage, joined with UNION ALL,
+        so no row past a window is read however long the stage."""
+        if not stage_ids:
+            return self.none()
+        # Compiled once, with a marker where each part puts its stage's id (an
+        # int from the database, written in as a number).
+        marker = "(window_stage)"
+        ids = self.filter(stage_id=RawSQL(marker[1:-1], ())).order_by("done", "position", "pk")
+        sql, params = ids.values("pk")[:size].query.get_compiler(using=self.db).as_sql()
+        assert sql.count(marker) == 1, sql
+        # Each part in a subquery of its own: SQLite refuses LIMIT in a bare
+        # part of a UNION.
+        union = " UNION ALL ".join(
+            f"SELECT * FROM ({sql.replace(marker, str(int(stage_id)))}) AS window_{number}"
+            for number, stage_id in enumerate(stage_ids)
+        )
+        return self.filter(pk__in=RawSQL(union, tuple(params) * len(stage_ids))).order_by(
+            "done", "position", "pk"
+        )
+
     def of_production(self, production):
         """Live items on the production's live stages, in the page's order."""
         return self.filter(stage__production=production, stage__deleted_at__isnull=True).order_by(
@@ -307,6 +341,13 @@ class ChecklistItem(models.Model):
                 fields=["stage", "done", "position", "id"],
                 condition=Q(deleted_at__isnull=True),
                 name="item_checklist_window_idx",
+            ),
+            # Which stage holds the production up (stage gates): a stage's open
+            # required items, counted without reading its other rows.
+            models.Index(
+                fields=["stage"],
+                condition=Q(required=True, done=False, deleted_at__isnull=True),
+                name="item_open_required_idx",
             ),
         ]
         constraints = [

@@ -78,7 +78,6 @@ class Activity(models.Model):
         CHECKLIST_IMPORTED = "checklist_imported", "Checklist imported"
         PRODUCTION_CLONED = "production_cloned", "Production cloned"
         TEMPLATE_SAVED = "template_saved", "Saved as a template"
-        BULK_UNDONE = "bulk_undone", "Bulk change undone"
 
     production = models.ForeignKey(Production, models.CASCADE, related_name="activities")
     actor = models.ForeignKey(
@@ -137,7 +136,6 @@ class Activity(models.Model):
         Kind.CHECKLIST_IMPORTED: "imported a checklist file",
         Kind.PRODUCTION_CLONED: "created the production as a copy of",
         Kind.TEMPLATE_SAVED: "saved the stages and items as the template",
-        Kind.BULK_UNDONE: "undid",
     }
 
     def __str__(self):

@@ -9,6 +9,7 @@ items, comments), crew, members, trash.
 from . import trash
 from .activity import log
 from .admin import delete_from_admin, save_from_admin
+from .bulk import bulk_edit, undo_bulk
 from .calendar import calendar_link, regenerate_calendar_link
 from .checklist import (
     FOLLOW_CHECKLIST,
@@ -24,6 +25,7 @@ from .checklist import (
     sync_stage_status,
     update_item,
 )
+from .cloning import DatesOutOfRange, clone_production
 from .crew import add_assignment, create_crew_member, remove_assignment
 from .imports import ImportChanged, ImportRefused, apply_checklist_import, import_production
 from .members import (
@@ -43,12 +45,14 @@ from .productions import (
     update_production,
 )
 from .profile import set_time_zone
+from .templates import create_production_from_template, delete_template, save_as_template
 from .trash import empty_trash, purge_expired
 
 __all__ = [
     "FOLLOW_CHECKLIST",
     "RESERVED_SLUGS",
     "BadOrder",
+    "DatesOutOfRange",
     "ImportChanged",
     "ImportRefused",
     "add_assignment",
@@ -57,14 +61,18 @@ __all__ = [
     "add_items",
     "add_member",
     "apply_checklist_import",
+    "bulk_edit",
     "calendar_link",
     "change_level",
+    "clone_production",
     "create_crew_member",
     "create_production",
+    "create_production_from_template",
     "delete_from_admin",
     "delete_item",
     "delete_production",
     "delete_stage",
+    "delete_template",
     "empty_trash",
     "import_production",
     "invite_member",
@@ -79,12 +87,14 @@ __all__ = [
     "restore_item",
     "restore_production",
     "restore_stage",
+    "save_as_template",
     "save_from_admin",
     "set_item_done",
     "set_stage_status",
     "set_time_zone",
     "sync_stage_status",
     "trash",
+    "undo_bulk",
     "unique_slug",
     "update_item",
     "update_production",

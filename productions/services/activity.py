@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F
 
 from ..models import Activity, Production
+from .returning import update_returning
 
 Kind = Activity.Kind
 
@@ -34,7 +35,7 @@ def changes_between(obj, fields):
     return changes
 
 
-def entry(production, kind, *, by, subject="", stage=None, item=None, changes=None):
+def entry(production, kind, *, by, subject="", stage=None, item=None, changes=None, bulk=None):
     """An activity entry, not yet saved (log() saves one; bulk writes many)."""
     return Activity(
         production=production,
@@ -45,16 +46,22 @@ def entry(production, kind, *, by, subject="", stage=None, item=None, changes=No
         stage=stage,
         item=item,
         changes=changes or {},
+        bulk=bulk,
     )
 
 
 def _bump(production, *, items=0, done=0):
-    """The production's live version, and its counters moved, in one UPDATE."""
-    Production.all_objects.filter(pk=production.pk).update(
+    """The production's live version, and its counters moved, in one UPDATE
+    that also reads them back onto `production` (its progress as of now)."""
+    for row in update_returning(
+        Production.all_objects.filter(pk=production.pk),
+        ["live_version", "item_count", "done_count"],
         live_version=F("live_version") + 1,
         item_count=F("item_count") + items,
         done_count=F("done_count") + done,
-    )
+    ):
+        production.live_version = row.live_version
+        production.item_count, production.done_count = row.item_count, row.done_count
 
 
 def log(production, kind, *, by, subject="", stage=None, item=None, changes=None, items=0, done=0):

@@ -5,9 +5,10 @@ from django.db.models import Count, F, Max, Window
 from django.utils import timezone
 
 from ..exceptions import Conflict, Gone, NeedsConfirmation, StageGated
-from ..models import ChecklistItem, Comment, Production, Stage
+from ..models import ChecklistItem, Comment, CrewMember, Production, Stage
 from .activity import Kind, changes_between, display, log, log_many
 from .counters import actual_stage_counts
+from .returning import update_returning
 
 
 def _lock_stage(pk, *, deleted=False):
@@ -281,18 +282,53 @@ def update_item(item, *, by, version=None, **fields):
 def set_item_done(item, done, *, by):
     """Tick or untick an item, remembering who ticked it and when.
 
-    The caller says which state it wants, so a repeated request changes nothing."""
-    current = _lock_item(item.pk)
-    if current.done == done:
-        return current
-    current.done = done
-    current.done_at = timezone.now() if done else None
-    current.done_by = by if done else None
-    current.save(update_fields=["done", "done_at", "done_by"])
+    The caller says which state it wants, so a repeated request changes nothing.
+    The busiest write, so each row is written and read back in one statement
+    (UPDATE … RETURNING), which also locks it, in the usual order: the item,
+    its stage (counters, and status when it follows), the production (through
+    log(), which leaves its counters on `item.stage.production`)."""
+    now = timezone.now()
+    rows = update_returning(
+        ChecklistItem.all_objects.filter(pk=item.pk, deleted_at__isnull=True, done=not done),
+        done=done,
+        done_at=now if done else None,
+        done_by=by if done else None,
+    )
+    if not rows:
+        # Already as asked (a replay), or deleted meanwhile (Gone): read it to say which.
+        return _lock_item(item.pk)
+    current = rows[0]
     step = 1 if done else -1
-    current.stage = _count(_lock_stage(current.stage_id), done=step)
+    current.stage = _count_at_once(current.stage_id, done=step)
+    current.stage.production = item.stage.production
+    # The assignee as the caller read it, unless someone changed it meanwhile.
+    current.assignee = (
+        item.assignee
+        if item.assignee_id == current.assignee_id
+        else CrewMember.objects.filter(pk=current.assignee_id).first()
+    )
+    current.done_by = by if done else None
     _log_item(current, Kind.ITEM_TICKED if done else Kind.ITEM_UNTICKED, by=by, done=step)
     return current
+
+
+def _count_at_once(stage_id, *, items=0, done=0):
+    """_count() for a stage not locked yet: one UPDATE moves its counters,
+    locks it and reads it back; a second sets its status, only when the
+    checklist moves it. Gone if the stage was deleted meanwhile."""
+    rows = update_returning(
+        Stage.all_objects.filter(pk=stage_id, deleted_at__isnull=True),
+        item_count=F("item_count") + items,
+        done_count=F("done_count") + done,
+    )
+    if not rows:
+        raise Gone("That stage was just deleted.")
+    stage = rows[0]
+    status = _auto_status(stage, handed_back=False)
+    if status != stage.status:
+        stage.status = status
+        Stage.all_objects.filter(pk=stage_id).update(status=status)
+    return stage
 
 
 @transaction.atomic

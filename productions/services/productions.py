@@ -50,15 +50,24 @@ def _save_with_unique_slug(production):
     raise IntegrityError("Could not find a free slug.")
 
 
+def start_production(*, by, **fields):
+    """Save a new production (a free slug) and make its creator its manager.
+
+    The first step of every way to create one (create_production, cloning,
+    templates), inside the caller's transaction; the stages are the caller's."""
+    production = Production(created_by=by, updated_by=by, **fields)
+    _save_with_unique_slug(production)
+    if by is not None:  # None: loaded by a command, for staff to hand out
+        Membership.objects.create(production=production, user=by, level=Membership.Level.MANAGER)
+    return production
+
+
 @transaction.atomic
 def create_production(*, by, **fields):
     """Create a production with its kind's template stages and checklists.
 
     The user who creates it is its manager."""
-    production = Production(created_by=by, updated_by=by, **fields)
-    _save_with_unique_slug(production)
-    if by is not None:  # None: loaded by a command, for staff to hand out
-        Membership.objects.create(production=production, user=by, level=Membership.Level.MANAGER)
+    production = start_production(by=by, **fields)
 
     templates = list(StageTemplate.objects.filter(kind=production.kind))
     template_items = list(ChecklistItemTemplate.objects.filter(stage_template__in=templates))

@@ -1,12 +1,14 @@
 """The trash: emptying it by hand, and purging what is past its 30 days."""
 
 import datetime
+from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ..models import ChecklistItem, Production, Stage
-from .activity import Kind, log
+from .activity import Kind, _bump, entry, log
 from .productions import _live
 
 KEEP_FOR = datetime.timedelta(days=30)
@@ -35,17 +37,52 @@ def empty_trash(production, *, by):
     )
 
 
+PURGE_ACTOR = "The 30-day trash purge"
+
+
+def _plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 @transaction.atomic
 def purge_expired(*, now=None):
     """Delete for good what has been in the trash longer than KEEP_FOR.
 
-    Returns how many productions, stages and items went."""
+    Each production that keeps living but lost stages or items gets an entry
+    in its log saying what went. Returns how many productions, stages and
+    items went."""
     cutoff = (now or timezone.now()) - KEEP_FOR
     productions = Production.all_objects.filter(deleted_at__lt=cutoff)
     stages = Stage.all_objects.filter(deleted_at__lt=cutoff)
     items = ChecklistItem.all_objects.filter(deleted_at__lt=cutoff)
-    counts = (productions.count(), stages.count(), items.count())
+    lost = defaultdict(lambda: [0, 0])
+    for production, n in stages.values_list("production").annotate(n=Count("pk")).order_by():
+        lost[production][0] = n
+    # Items that go: trashed ones, and every item of a stage that goes.
+    going = ChecklistItem.all_objects.filter(
+        Q(deleted_at__lt=cutoff) | Q(stage__deleted_at__lt=cutoff)
+    )
+    for production, n in going.values_list("stage__production").annotate(n=Count("pk")).order_by():
+        lost[production][1] = n
+    counts = (
+        productions.count(),
+        sum(s for s, _ in lost.values()),
+        sum(i for _, i in lost.values()),
+    )
     items.delete()
     stages.delete()
     productions.delete()
+    for production in Production.all_objects.filter(pk__in=list(lost)).order_by("pk"):
+        stage_count, item_count = lost[production.pk]
+        _bump(production)
+        record = entry(
+            production,
+            Kind.TRASH_EMPTIED,
+            by=None,
+            subject=f"{_plural(stage_count, 'stage')} and {_plural(item_count, 'item')} "
+            f"in the trash for over {KEEP_FOR.days} days",
+            changes={"purged_stages": stage_count, "purged_items": item_count},
+        )
+        record.actor_name = PURGE_ACTOR
+        record.save(force_insert=True)
     return counts

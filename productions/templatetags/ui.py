@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -65,3 +66,45 @@ def due_label(due, done=False):
         days,
         "" if days == 1 else "s",
     )
+
+
+@register.simple_tag
+def stage_options(stages, selected):
+    """The <option>s of a "Move to…" select over `stages`, the stage with pk
+    `selected` chosen. Every row of a stage offers the same list, so it is
+    built once per stage and page (kept on the list's first stage) rather
+    than once per row."""
+    if not stages:
+        return ""
+    cache = stages[0].__dict__.setdefault("_stage_options", {})
+    key = (selected, len(stages))
+    if key not in cache:
+        cache[key] = mark_safe(
+            "".join(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    stage.pk,
+                    mark_safe(" selected") if stage.pk == selected else "",
+                    stage.name,
+                )
+                for stage in stages
+            )
+        )
+    return cache[key]
+
+
+_ITEM_URLS = {}
+
+
+@register.simple_tag
+def item_path(pk):
+    """The item's own URL (item_detail, /items/<pk>/: its toggle/, edit/,
+    delete/, move/ and comments/ URLs start with it), without a reverse() per
+    row: the URL of item 0 is reversed once and the pk put in its place."""
+    key = (get_script_prefix(), get_urlconf())
+    base = _ITEM_URLS.get(key)
+    if base is None:
+        zero = reverse("item_detail", args=[0])
+        assert zero.endswith("/0/"), zero
+        base = _ITEM_URLS[key] = zero[:-2]
+    return f"{base}{int(pk)}/"

@@ -1,6 +1,7 @@
 """Plain function views, split by concern; URLs import them from here."""
 
 from .activity import production_activity
+from .bulk import bulk_undo, production_bulk
 from .checklist import (
     item_add,
     item_comments,
@@ -53,12 +54,19 @@ from .productions import (
 )
 from .profile import guess_time_zone, my_settings
 from .stages import production_archive, stage_add, stage_edit, stage_move
+from .templates import (
+    production_clone,
+    production_save_template,
+    template_delete,
+    template_list,
+)
 from .trash import production_trash, trash_empty
 
 __all__ = [
     "assignment_add",
     "assignment_remove",
     "board_more",
+    "bulk_undo",
     "calendar_feed",
     "calendar_link_create",
     "calendar_link_regenerate",
@@ -87,8 +95,10 @@ __all__ = [
     "production_activity",
     "production_archive",
     "production_board",
+    "production_bulk",
     "production_calendar",
     "production_changes",
+    "production_clone",
     "production_create",
     "production_delete",
     "production_deleted",
@@ -104,6 +114,7 @@ __all__ = [
     "production_members",
     "production_print",
     "production_restore",
+    "production_save_template",
     "production_trash",
     "stage_add",
     "stage_delete",
@@ -114,5 +125,7 @@ __all__ = [
     "stage_reorder",
     "stage_restore",
     "stage_status",
+    "template_delete",
+    "template_list",
     "trash_empty",
 ]

@@ -1,6 +1,7 @@
 """Stages and checklist items: status, add, tick, edit, delete, restore, comment."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,29 +22,41 @@ from ..exceptions import Conflict, NeedsConfirmation, StageGated
 from ..forms import AddItemForm, ChecklistFilterForm, CommentForm, ItemForm, StageStatusForm
 from ..models import Stage
 from .common import DETAIL, conflict_message, rebased, stage_url
+from .mywork import reschedule, work_row_page
 from .productions import ITEM_WINDOW, window
 
 
-def _checklist_response(request, stage, can, main_html="", announce="", held_up=False):
+def _checklist_response(
+    request, stage, can, main_html="", announce="", held_up=False, fresh=False, status=True
+):
     """The swapped element plus, out of band, the progress bars it moved.
 
     `announce` is read out by screen readers, with the stage's new progress.
     `held_up`: the change may have moved which stage holds the production up
     (a required item or a stage status changed), so that line is sent too,
-    at the cost of one query."""
-    # One query: the stage and its production, with their counters as this
-    # change left them (no rows are counted).
-    stage = Stage.objects.select_related("production", "status_set_by").get(pk=stage.pk)
+    at the cost of one query. `fresh`: the service left the stage and its
+    production's counters on `stage` (a tick): no query for them. `status`:
+    the stage's status may have moved, so its status control is sent too
+    (else only its progress bar)."""
+    if not fresh:
+        # One query: the stage and its production, with their counters as
+        # this change left them (no rows are counted).
+        stage = Stage.objects.select_related("production", "status_set_by").get(pk=stage.pk)
+    elif status:
+        # Who set the status by hand, named next to it: a query only then.
+        manual = stage.status_manual and stage.status_set_by_id
+        stage.status_set_by = get_user_model().objects.get(pk=manual) if manual else None
     production = stage.production
     oob = {"oob": True, "stage": stage, "production": production, "can": can}
-    html = (
-        main_html
-        + render_to_string(f"{DETAIL}#stage-progress", oob, request)
-        + render_to_string(
-            f"{DETAIL}#production-progress",
-            {**oob, "production_progress": production.progress},
-            request,
-        )
+    if status:
+        html = main_html + render_to_string(f"{DETAIL}#stage-progress", oob, request)
+    else:
+        bar = {**oob, "bar_oob": True}
+        html = main_html + render_to_string(f"{DETAIL}#stage-bar", bar, request)
+    html += render_to_string(
+        f"{DETAIL}#production-progress",
+        {**oob, "production_progress": production.progress},
+        request,
     )
     if held_up:
         html += held_up_html(request, production)
@@ -129,7 +142,9 @@ def item_add(request, stage_pk):
         context = {"stage": stage, "add_item_form": AddItemForm(), "item": item, "can": can}
         html = render_to_string(f"{DETAIL}#add-item-form", context, request)
         html += render_to_string(f"{DETAIL}#item-appended", context, request)
-        return _checklist_response(request, stage, can, html, f"Added “{item.title}”")
+        # The service left the stage and the production's counters on item.stage.
+        announce = f"Added “{item.title}”"
+        return _checklist_response(request, item.stage, can, html, announce, fresh=True)
 
     context = {"stage": stage, "add_item_form": form, "can": can}
     template_name = "productions/item_add.html"
@@ -179,19 +194,29 @@ def item_toggle(request, pk):
     require(can, Level.EDITOR)
     # The form says which state it wants, so a double click cannot undo itself.
     done = request.POST.get("done") in ("1", "true", "on")
+    status_before = item.stage.status
     item = services.set_item_done(item, done, by=request.user)
     if request.POST.get("row") == "work":
         # Ticked on My work or Everything due: that page's row, no progress bars.
         if not request.htmx:
-            return redirect("everything_due" if request.POST.get("page") == "due" else "my_work")
+            return redirect(work_row_page(request))
         item.can = can
-        return render(request, "productions/_rows.html#work-item", {"item": item})
+        context = {"item": item, "show_assignee": request.POST.get("page") == "due"}
+        return render(request, "productions/_rows.html#work-item", context)
     if not request.htmx:
         return redirect(stage_url(item.stage))
     html = render_to_string(f"{DETAIL}#item", _item_context(item, can), request)
     verb = "Ticked" if item.done else "Unticked"
     return _checklist_response(
-        request, item.stage, can, html, f"{verb} “{item.title}”", held_up=item.required
+        request,
+        item.stage,
+        can,
+        html,
+        f"{verb} “{item.title}”",
+        held_up=item.required,
+        # The service read the stage and the production's counters as it left them.
+        fresh=True,
+        status=item.stage.status != status_before,
     )
 
 
@@ -210,6 +235,9 @@ def _item_form(request, item, data=None):
 def item_edit(request, pk):
     item, can = get_item_for_user(request.user, pk)
     require(can, Level.EDITOR)
+    if request.method == "POST" and request.POST.get("row") == "work":
+        # Rescheduled from a My work or Everything due row.
+        return reschedule(request, item, can)
     form = _item_form(request, item, request.POST if request.method == "POST" else None)
     status, conflict = 200, None
     if form.is_bound:
@@ -265,7 +293,9 @@ def item_delete(request, pk):
         # The row becomes a "deleted — Undo" notice.
         html = render_to_string(f"{DETAIL}#item-deleted", _item_context(item, can), request)
         announce = f"Moved “{item.title}” to the trash"
-        return _checklist_response(request, item.stage, can, html, announce, held_up=item.required)
+        return _checklist_response(
+            request, item.stage, can, html, announce, held_up=item.required, fresh=True
+        )
 
     template_name = "productions/item_delete.html"
     if request.htmx:
@@ -289,7 +319,7 @@ def item_restore(request, pk):
         messages.success(request, f"Restored “{item.title}”.")
         return redirect(stage_url(item.stage))
     html = render_to_string(f"{DETAIL}#item", _item_context(item, can), request)
-    return _checklist_response(request, item.stage, can, html, held_up=item.required)
+    return _checklist_response(request, item.stage, can, html, held_up=item.required, fresh=True)
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,7 +16,7 @@ from .. import services
 from ..access import Level, get_item_for_user, get_production_for_user, get_stage_for_user, require
 from ..models import ChecklistItem, Stage
 from .common import DETAIL, stage_url
-from .productions import ITEM_WINDOW, window
+from .productions import ITEM_WINDOW, first_windows, window
 
 BOARD = "productions/board.html"
 FRAGMENTS = "productions/ordering_fragments.html"
@@ -53,7 +53,11 @@ def item_move(request, pk):
     require(can, Level.EDITOR)
     production = item.stage.production
     if request.method == "GET":
-        stages = production.stages.for_checklist()
+        # The stage list: in the row's place ("Move to…" with htmx), or a page.
+        stages = list(production.stages.for_checklist())
+        if request.htmx:
+            context = {"item": item, "stages": stages}
+            return render(request, "productions/item_move_controls.html#to-stage", context)
         return render(request, "productions/item_move.html", {"item": item, "stages": stages})
 
     direction = request.POST.get("direction")
@@ -154,12 +158,10 @@ def stage_reorder(request, slug):
 
 
 def board_stages(production):
-    """The live stages, each with its first window of cards (one small
-    indexed query per stage, as on the production page)."""
+    """The live stages, each with its first window of cards (one query, as
+    on the production page)."""
     stages = list(production.stages.for_checklist())
-    for stage in stages:
-        _first_window(stage)
-    return stages
+    return first_windows(stages, ChecklistItem.objects.for_checklist())
 
 
 @require_safe

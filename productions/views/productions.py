@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.shortcuts import redirect, render
@@ -30,24 +31,31 @@ from ..forms import (
     ProductionForm,
     StageForm,
 )
-from ..models import ChecklistItem
-from .activity import feed_context
+from ..models import Activity, ChecklistItem, CrewRole
+from .bulk import bulk_page_context
 from .common import DETAIL, conflict_message, rebased
 from .live import last_activity_id, live_etag
+from .templates import create_production_from_form, new_production_form
 
 PRODUCTIONS_PER_PAGE = 25
 
 
 def crew_context(request, production, can, **forms):
+    assignment_form = forms.get("assignment_form") or AssignmentForm(
+        production=production, crew=crew_for_user(request.user)
+    )
     return {
         "production": production,
         "can": can,
         "assignments": production.assignments.select_related("crew_member", "role").order_by(
             "crew_member__name", "role__name"
         ),
-        "assignment_form": forms.get("assignment_form")
-        or AssignmentForm(production=production, crew=crew_for_user(request.user)),
+        "assignment_form": assignment_form,
         "crew_member_form": forms.get("crew_member_form") or CrewMemberForm(),
+        # The forms' choices, each read once and only for whoever sees the
+        # form: the directory (managers assign), the roles (both forms).
+        "crew_directory": assignment_form.fields["crew_member"].queryset if can.manage else (),
+        "crew_roles": list(CrewRole.objects.all()) if can.edit else (),
     }
 
 
@@ -56,23 +64,24 @@ def detail_context(request, production, can, **extra):
     # it being loaded here into an error; in production a slip costs one query
     # for all peers instead of one per item.
     fetch_mode = models.FETCH_RAISE if settings.STRICT_FETCHING else models.FETCH_PEERS
-    # Where live updates start: read before the rows, so a change committed
-    # while the page renders is sent again rather than missed.
-    after = last_activity_id(production)
     filter_form = ChecklistFilterForm(request.GET)
     filters = filter_form.filters()
+    # One query for the stages, each with its open required items (which
+    # stage holds the production up) and, the same on every row, where live
+    # updates start: the last activity entry, read before the rows, so a
+    # change committed while the page renders is sent again, not missed.
+    last = Activity.objects.filter(production=production).order_by("-pk").values("pk")[:1]
+    stages = list(
+        production.stages.for_checklist()
+        .with_open_required()
+        .annotate(last_activity=models.Subquery(last))
+        .fetch_mode(fetch_mode)
+    )
+    after = (stages[0].last_activity or 0) if stages else last_activity_id(production)
     # Each stage shows a window of its rows (one more is read to know whether
-    # there are more): the page costs the same at 10 items as at 100,000. One
-    # small indexed query per stage: a window function over all the rows of
-    # the production would read every one of them.
+    # there are more): the page costs the same at 10 items as at 100,000.
     items = ChecklistItem.objects.for_checklist().filtered(production, filters)
-    items = items.fetch_mode(fetch_mode)
-    stages = list(production.stages.for_checklist().fetch_mode(fetch_mode))
-    for stage in stages:
-        rows = list(items.filter(stage=stage)[: ITEM_WINDOW + 1])
-        for row in rows:
-            row.stage = stage
-        window(stage, rows)
+    first_windows(stages, items.fetch_mode(fetch_mode))
     if filters:
         # "Showing N matching items" per stage: one grouped count, only when
         # filtered (the progress bars keep counting the whole stage).
@@ -86,17 +95,18 @@ def detail_context(request, production, can, **extra):
         for stage in stages:
             stage.matching = matching.get(stage.pk, 0)
     context = crew_context(request, production, can)
+    if can.edit:
+        context.update(bulk_page_context(request, production, stages, filters))
     # The crew (one query) also gives the filter's person and role choices.
     assignments = context["assignments"] = list(context["assignments"])
     people = {a.crew_member_id: a.crew_member.name for a in assignments}
     roles = {a.role_id: a.role.name for a in assignments}
     return {
         **context,
-        **feed_context(request, production),
         "stages": stages,
         "production_progress": production.progress,
         # The first stage (in order) not done with open required items: one query.
-        "held_up": production.stages.holding_up().first(),
+        "held_up": next((st for st in stages if st.open_required and not st.is_done), None),
         "add_item_form": AddItemForm(),
         "stage_form": StageForm(auto_id="new-stage-%s") if can.manage else None,
         "q": filters.get("q", ""),
@@ -104,6 +114,9 @@ def detail_context(request, production, can, **extra):
         "filtered": bool(filters),
         "filter_people": sorted(people.items(), key=lambda pair: (pair[1].lower(), pair[0])),
         "filter_roles": sorted(roles.items(), key=lambda pair: (pair[1].lower(), pair[0])),
+        # The bulk form offers the same people and the stages (no query).
+        "bulk_people": sorted(people.items(), key=lambda pair: (pair[1].lower(), pair[0])),
+        "bulk_stages": stages,
         # Where the live-update poll starts from.
         "after": after,
         "etag": live_etag(production, can),
@@ -112,7 +125,21 @@ def detail_context(request, production, can, **extra):
 
 
 # Rows a stage shows at first, and loads at a time as the user scrolls.
-ITEM_WINDOW = 20
+ITEM_WINDOW = 10
+
+
+def first_windows(stages, items):
+    """Give each stage its first window of `items` (see window()), all in one
+    query: a small indexed LIMIT per stage, joined (a window function over
+    the production's rows would read every one of them)."""
+    rows = {stage.pk: [] for stage in stages}
+    for row in items.first_windows(list(rows), ITEM_WINDOW + 1):
+        rows[row.stage_id].append(row)
+    for stage in stages:
+        for row in rows[stage.pk]:
+            row.stage = stage
+        window(stage, rows[stage.pk])
+    return stages
 
 
 def window(stage, rows):
@@ -171,15 +198,19 @@ def production_edit(request, slug):
 
 def _production_form(request, production, can):
     """The new-production and edit-details form: one template, one flow."""
-    form = ProductionForm(request.POST if request.method == "POST" else None, instance=production)
+    if production is None:
+        form = new_production_form(request)
+    else:
+        form = ProductionForm(
+            request.POST if request.method == "POST" else None, instance=production
+        )
     status, conflict = 200, None
     if form.is_bound:
         if form.is_valid():
             fields = form.changed_fields()
             try:
                 if production is None:
-                    production = services.create_production(by=request.user, **fields)
-                    messages.success(request, f"Created {production}, with its stages ready.")
+                    production = create_production_from_form(request, fields)
                 else:
                     production = services.update_production(
                         production,
@@ -190,6 +221,11 @@ def _production_form(request, production, can):
                     messages.success(request, f"Saved {production}.")
             except Conflict as exc:
                 conflict = exc.current
+            except services.DatesOutOfRange as exc:
+                form.add_error("start_date", str(exc))
+            except ValidationError as exc:
+                # A template made unusable (edited by hand in the admin).
+                form.add_error("template" if "template" in form.fields else None, exc.messages)
             else:
                 if request.htmx:
                     return HttpResponseClientRedirect(production.get_absolute_url())

@@ -79,6 +79,24 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+// After a delete the row becomes a "Moved … to the trash — Undo" notice and
+// the keyboard moves on to the next row's first control (the row before at
+// the end of the list), keeping its place; Undo is one Shift+Tab back.
+document.addEventListener("htmx:load", (event) => {
+  const notice = event.detail.elt;
+  if (!notice.matches || !notice.matches("li[data-deleted]")) return;
+  const isRow = (element) => element && element.matches("li[id^='item-']:not([data-deleted])");
+  let row = notice.nextElementSibling;
+  while (row && !isRow(row)) row = row.nextElementSibling;
+  if (!row) {
+    row = notice.previousElementSibling;
+    while (row && !isRow(row)) row = row.previousElementSibling;
+  }
+  const control = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea";
+  const target = (row && row.querySelector(control)) || notice.querySelector("button");
+  if (target) target.focus();
+});
+
 // The main menu folds behind a button on small screens once scripts run
 // (without them it simply stays open).
 document.addEventListener("DOMContentLoaded", () => {
@@ -100,19 +118,29 @@ document.addEventListener("DOMContentLoaded", () => {
 document.addEventListener("htmx:afterSwap", (event) => {
   const inbox = event.detail.target;
   if (!inbox || inbox.id !== "live-inbox") return;
+  // A row asking "Delete …?" is busy too: the user is about to answer.
   const busy = (element) =>
     element.querySelector("form.item-edit") ||
+    element.hasAttribute("data-confirming") ||
     (element.contains(document.activeElement) && document.activeElement.matches("input, select, textarea"));
   const place = (incoming) => {
     const existing = document.getElementById(incoming.id);
     if (existing) {
       if (incoming.hasAttribute("data-remove")) {
-        if (!busy(existing)) existing.remove();
+        // A row this page deleted stays as its "Moved to the trash — Undo" notice.
+        if (!busy(existing) && !existing.hasAttribute("data-deleted")) existing.remove();
         return;
       }
       if (busy(existing)) return;
+      // A row checked for a bulk change stays checked.
+      const picked = existing.querySelector('input[form="bulk-form"]:checked');
+      const pick = incoming.querySelector('input[form="bulk-form"]');
+      if (picked && pick) pick.checked = true;
+      // A control in use (a tick, say) keeps the keyboard: its twin takes it.
+      const focused = existing.contains(document.activeElement) && document.activeElement.id;
       existing.replaceWith(incoming);
       htmx.process(incoming);
+      if (focused) document.getElementById(focused)?.focus();
     } else if (incoming.id === "live-notice") {
       const anchor = document.getElementById("production-progress");
       if (anchor) {
@@ -124,7 +152,45 @@ document.addEventListener("htmx:afterSwap", (event) => {
   // page's element and not the incoming one.
   const arrived = Array.from(inbox.children);
   inbox.replaceChildren();
-  for (const wrapper of arrived.filter((element) => element.hasAttribute("data-append-to"))) {
+  const marked = (name) => arrived.filter((element) => element.hasAttribute(name));
+  // Stages added or restored: their sections go last; the order puts them in place.
+  const checklist = document.getElementById("checklist");
+  for (const wrapper of marked("data-new-stage")) {
+    const section = wrapper.firstElementChild;
+    if (!section || !checklist || document.getElementById(section.id)) continue;
+    checklist.append(section);
+    htmx.process(section);
+  }
+  // The stages' order: the sections move around the one in use (or the first),
+  // which stays where it is, so the keyboard and what is typed stay put.
+  const [order] = marked("data-stage-order");
+  if (order && checklist) {
+    const sections = order.dataset.stageOrder
+      .split(",")
+      .map((pk) => document.getElementById(`stage-${pk}`))
+      .filter(Boolean);
+    const anchor = sections.findIndex((section) => section.contains(document.activeElement));
+    const fixed = Math.max(anchor, 0);
+    for (let i = fixed - 1; i >= 0; i--) sections[i + 1].before(sections[i]);
+    for (let i = fixed + 1; i < sections.length; i++) sections[i - 1].after(sections[i]);
+  }
+  // A moved row: out of its old place, into its new one (before data-before,
+  // or last), unless someone is editing it; if its new place is not loaded
+  // yet, it comes as the user scrolls there.
+  for (const wrapper of marked("data-place-in")) {
+    const row = wrapper.firstElementChild;
+    const existing = row && document.getElementById(row.id);
+    if (!row || (existing && busy(existing))) continue;
+    const list = document.getElementById(wrapper.dataset.placeIn);
+    const before = list && wrapper.dataset.before && list.querySelector(`#${wrapper.dataset.before}`);
+    const more = document.getElementById(wrapper.dataset.placeIn.replace("-items", "-more"));
+    if (existing) existing.remove();
+    if (before) before.before(row);
+    else if (list && !more) list.append(row);
+    else continue;
+    htmx.process(row);
+  }
+  for (const wrapper of marked("data-append-to")) {
     const row = wrapper.firstElementChild;
     if (!row) continue;
     if (document.getElementById(row.id)) {
@@ -141,6 +207,15 @@ document.addEventListener("htmx:afterSwap", (event) => {
   }
   for (const incoming of arrived) {
     if (incoming.id) place(incoming);
+  }
+  // The first stage cannot move up, the last not down.
+  if (order && checklist) {
+    const sections = checklist.querySelectorAll(":scope > section");
+    sections.forEach((section, index) => {
+      const arrow = (direction) => section.querySelector(`#${section.id}-head button[value="${direction}"]`);
+      if (arrow("up")) arrow("up").disabled = index === 0;
+      if (arrow("down")) arrow("down").disabled = index === sections.length - 1;
+    });
   }
 });
 
@@ -163,4 +238,43 @@ document.addEventListener("input", (event) => {
   if (!preview) return;
   const lines = pasteAddLines(box);
   preview.textContent = lines > 1 ? `Add ${lines} items?` : "";
+});
+
+// Bulk changes: the form says how many rows are checked and stays in view
+// while any are; once a change is chosen only the field it needs shows.
+function bulkPicked() {
+  return document.querySelectorAll('input[name="items"][form="bulk-form"]:checked').length;
+}
+function bulkRefresh() {
+  const box = document.getElementById("bulk");
+  if (!box) return;
+  const n = bulkPicked();
+  const count = box.querySelector("[data-bulk-count]");
+  if (count) count.textContent = n ? `— ${n} checked` : "";
+  box.classList.toggle("bulk-active", n > 0);
+  const action = document.getElementById("bulk-action");
+  box.querySelectorAll("[data-bulk-for]").forEach((field) => {
+    const unused = !action || field.dataset.bulkFor !== action.value;
+    field.hidden = unused;
+    // A hidden field is not sent either (the server ignores it anyway).
+    field.querySelectorAll("input, select").forEach((control) => (control.disabled = unused));
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.closest("#bulk") || event.target.matches('input[form="bulk-form"]')) bulkRefresh();
+});
+document.addEventListener("DOMContentLoaded", bulkRefresh);
+document.addEventListener("htmx:afterSettle", bulkRefresh);
+
+// While a form's request runs its buttons say they are busy and ignore
+// clicks (htmx drops a second submit of the same form anyway); focus stays.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt.closest && event.detail.elt.closest("form");
+  if (!form) return;
+  form.querySelectorAll("button").forEach((button) => button.setAttribute("aria-disabled", "true"));
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt.closest && event.detail.elt.closest("form");
+  if (!form) return;
+  form.querySelectorAll("button[aria-disabled]").forEach((button) => button.removeAttribute("aria-disabled"));
 });

@@ -19,6 +19,10 @@ document.addEventListener("DOMContentLoaded", () => {
       preventOnFilter: false,
       ghostClass: "board-ghost",
       onEnd: (event) => {
+        // Sortable leaves an empty style attribute on the dragged card; htmx
+        // copies it onto the card's replacement as it settles, which the CSP
+        // (no inline styles) refuses with a console error.
+        event.item.removeAttribute("style");
         if (event.from === event.to && event.oldDraggableIndex === event.newDraggableIndex) return;
         const card = event.item;
         let next = card.nextElementSibling;
@@ -37,6 +41,7 @@ document.addEventListener("DOMContentLoaded", () => {
     handle: ".board-column-handle",
     ghostClass: "board-ghost",
     onEnd: (event) => {
+      event.item.removeAttribute("style");
       if (event.oldDraggableIndex === event.newDraggableIndex) return;
       const order = [...board.querySelectorAll(".board-column")].map((column) => column.dataset.stage);
       post(orderUrl, { order });

@@ -65,3 +65,20 @@ def _seeded(transactional_db):
 
     seed = importlib.import_module("productions.migrations.0002_seed_roles_and_templates").seed
     seed(apps, None)
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """Log a user in with a session cookie and open `path` (logging in through
+    the form has its own test in test_coordinator_flow); saves a round trip."""
+    from django.test import Client
+
+    def log_in(user, path="/"):
+        client = Client()
+        client.force_login(user)
+        session = client.cookies["sessionid"].value
+        page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        page.goto(live_server.url + path)
+        assert "/login/" not in page.url, "not logged in"
+
+    return log_in

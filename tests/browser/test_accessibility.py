@@ -7,6 +7,7 @@ loads it with an ordinary <script src>.
 """
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,8 @@ PAGES = {
     "login": "/login/",
 }
 WIDTHS = [1280, 375]
+# Pages where the data below shows tick buttons (their size is checked at 375 px).
+PAGES_WITH_TICKS = {"my_work", "everything_due", "production"}
 
 
 @pytest.fixture
@@ -117,6 +120,11 @@ def test_page_is_accessible(page, live_server, console_errors, data, name, width
         # Open the phone menu, so axe and the overflow check see it too.
         toggler.click()
         expect(page.locator("#main-menu")).to_be_visible()
+    if width == 375 and name != "login":
+        # The menu folds on a phone, and opened it offers Log out.
+        expect(toggler).to_have_attribute("aria-expanded", "true")
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+        expect(page.get_by_role("button", name="Log out")).to_be_in_viewport()
     violations = run_axe(page)
 
     for v in violations:
@@ -149,5 +157,15 @@ def test_page_is_accessible(page, live_server, console_errors, data, name, width
                 .map(el => el.querySelector('table')?.className)"""
         )
         assert not scrolling, f"Tables scroll sideways at 375px: {scrolling}"
+        # Tick buttons are touch targets of at least 44 by 44 px.
+        ticks = page.get_by_role("button", name=re.compile(r"^Mark as (not )?done: "))
+        if name in PAGES_WITH_TICKS:
+            expect(ticks.first).to_be_visible()
+        small = [
+            (box["width"], box["height"])
+            for box in (tick.bounding_box() for tick in ticks.all())
+            if box["width"] < 44 or box["height"] < 44
+        ]
+        assert not small, f"Tick buttons smaller than 44px at 375px: {small}"
 
     assert not console_errors

@@ -3,12 +3,18 @@
 Seeds productions of 10, 300, 5,000 and 100,000 items into a scratch test
 database (SQLite in memory by default; the `DATABASE_URL` server otherwise),
 then times requests through the full middleware stack with a logged-in test
-client, against a floor: a view that answers "ok" behind the same login.
-Prints per-request time (median), its ratio to the floor, queries, and the
-production page's size raw and gzipped. Not a test: nothing fails on timing.
+client, against a floor: a view that answers "ok" behind the same login. The
+rows: the production page, the board, a tick, an add, My work, the idle
+live-update check and the CSV export. Prints per-request time (median), its
+ratio to the floor, queries, and the production page's size raw and gzipped.
+`--profile NAME` adds a cProfile of the rows whose name starts with NAME.
+Not a test: nothing fails on timing.
 """
 
+import cProfile
 import gzip
+import io
+import pstats
 import statistics
 import time
 
@@ -29,14 +35,20 @@ STAGES = 6
 
 
 class Command(BaseCommand):
-    help = "Time the production page, a tick, an add, My work, the live check and CSV."
+    help = "Time the production page, the board, a tick, an add, My work, the live check and CSV."
 
     def add_arguments(self, parser):
         parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
         parser.add_argument("--repeat", type=int, default=15)
+        parser.add_argument(
+            "--profile",
+            default="",
+            help="Also print a cProfile of the rows whose name starts with this (e.g. board).",
+        )
 
-    def handle(self, *args, sizes, repeat, **options):
+    def handle(self, *args, sizes, repeat, profile, **options):
         sizes = [int(size) for size in sizes.split(",")]
+        self.profile = profile
         old_name = connection.settings_dict["NAME"]
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
@@ -82,6 +94,7 @@ class Command(BaseCommand):
 
         rows = [
             ("production page", lambda: client.get(f"/productions/{slug}/"), self.repeat),
+            ("board", lambda: client.get(f"/productions/{slug}/board/"), self.repeat),
             ("tick", self.ticker(items), self.repeat),
             (
                 "add",
@@ -97,6 +110,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{size:>8} {name:<18} {seconds * 1000:>8.2f} {seconds / floor:>8.1f} {queries:>8}"
             )
+            if self.profile and name.startswith(self.profile):
+                self.print_profile(request, repeat)
         page = client.get(f"/productions/{slug}/").content
         self.stdout.write(
             f"{size:>8} {'page bytes':<18} raw {len(page):,}, gzip {len(gzip.compress(page)):,}"
@@ -116,6 +131,15 @@ class Command(BaseCommand):
             times.append(time.perf_counter() - start)
         del response
         return statistics.median(times), len(queries)
+
+    def print_profile(self, request, repeat):
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [request() for _ in range(repeat)])
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(40)
+        stats.sort_stats("tottime").print_stats(25)
+        self.stdout.write(out.getvalue())
 
     def ticker(self, items):
         """Ticks and unticks one item in turn: every call changes it."""
