@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.test import Client
 
@@ -27,6 +29,34 @@ def _strict_fetching(settings):
 def _fast_password_hashing(settings):
     # Real hashing is slow on purpose; tests only need passwords to check.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _seed_data(request, django_db_blocker):
+    """The crew roles and stage templates the migrations seed, whatever ran before.
+
+    A transactional test (the browser tests, the PostgreSQL races) flushes
+    the database when it ends, and pytest may run plain database tests after
+    it. Before such a test, put the seed back, outside its transaction (one
+    query when it is there already)."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    transactional = (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if transactional or not (marker is not None or "db" in names):
+        return
+    from django.apps import apps
+
+    from productions.models import CrewRole
+
+    request.getfixturevalue("django_db_setup")  # the test database, not the real one
+    with django_db_blocker.unblock():
+        if not CrewRole.objects.exists():
+            seed = importlib.import_module("productions.migrations.0002_seed_roles_and_templates")
+            seed.seed(apps, None)
 
 
 @pytest.fixture

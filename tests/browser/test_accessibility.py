@@ -36,6 +36,8 @@ PAGES = {
     "everything_due": "/due/",
     "production_list": "/productions/",
     "production": "/productions/{slug}/",
+    # The same page with the bulk form open and a row checked.
+    "production_bulk": "/productions/{slug}/",
     "board": "/productions/{slug}/board/",
     "members": "/productions/{slug}/members/",
     "activity": "/productions/{slug}/activity/",
@@ -43,6 +45,9 @@ PAGES = {
     "item_comments": "/items/{item}/comments/",
     "my_settings": "/me/",
     "new_production": "/productions/new/",
+    "templates": "/templates/",
+    "clone": "/productions/{slug}/clone/",
+    "save_template": "/productions/{slug}/save-template/",
     "login": "/login/",
 }
 WIDTHS = [1280, 375]
@@ -115,6 +120,10 @@ def test_page_is_accessible(page, live_server, console_errors, data, name, width
         expect(page.get_by_role("button", name="Log in")).to_be_visible()
     else:
         assert "/login/" not in page.url, "not logged in"
+    if name == "production_bulk":
+        page.get_by_role("checkbox", name="Select Book the drone operator").check()
+        page.locator("#bulk summary").click()
+        expect(page.get_by_label("Change", exact=True)).to_be_visible()
     toggler = page.get_by_role("button", name="Menu")
     if toggler.is_visible():
         # Open the phone menu, so axe and the overflow check see it too.

@@ -59,6 +59,8 @@ def test_bulk_tick_with_undo(page, live_server, console_errors):
     expect(page.locator(f"#stage-{wardrobe.pk}-progress")).to_contain_text("0 of 3 done")
     expect(page.locator(".toast-area")).to_contain_text("Undone: marked 2 items done")
     expect(page.locator("#bulk-done")).to_have_count(0)
+    # The Undo button is gone: focus lands on the bulk form's heading.
+    expect(page.locator("#bulk summary")).to_be_focused()
     assert not ChecklistItem.objects.filter(done=True).exists()
 
     # An error stays next to the form: no action chosen.
