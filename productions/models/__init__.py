@@ -1,10 +1,11 @@
 """The domain, by concern; everything is importable from productions.models.
 
 - crew: CrewRole, CrewMember.
-- checklist: Production, Stage, ChecklistItem, Assignment, the templates.
+- checklist: Production, Stage, ChecklistItem, Assignment.
 - team: Membership, Activity, Comment, Profile, CalendarToken.
 - bulk: BulkAction (one undoable bulk edit).
-- templates: ChecklistTemplate (stages and items saved under a name).
+- templates: StageTemplate and ChecklistItemTemplate (per kind), and
+  ChecklistTemplate (stages and items saved under a name).
 """
 
 from .bulk import BulkAction
@@ -12,18 +13,16 @@ from .checklist import (
     Assignment,
     ChecklistItem,
     ChecklistItemQuerySet,
-    ChecklistItemTemplate,
     LiveManager,
     Production,
     ProductionQuerySet,
     Progress,
     Stage,
     StageQuerySet,
-    StageTemplate,
 )
 from .crew import CrewMember, CrewRole
 from .team import Activity, CalendarToken, Comment, Membership, Profile
-from .templates import ChecklistTemplate
+from .templates import ChecklistItemTemplate, ChecklistTemplate, StageTemplate
 
 __all__ = [
     "Activity",

@@ -379,33 +379,3 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.crew_member} – {self.role}"
-
-
-class StageTemplate(models.Model):
-    """A stage every new production of `kind` starts with."""
-
-    kind = models.CharField(max_length=20, choices=Production.Kind)
-    name = models.CharField(max_length=200)
-    phase = models.CharField(max_length=20, choices=Stage.Phase)
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["kind", "position", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "name"], name="stage_template_unique_name"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.name}"
-
-
-class ChecklistItemTemplate(models.Model):
-    stage_template = models.ForeignKey(StageTemplate, models.CASCADE, related_name="items")
-    title = models.CharField(max_length=300)
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "pk"]
-
-    def __str__(self):
-        return self.title

@@ -1,7 +1,7 @@
 """Named checklist templates: a production's stages and items, saved to start others from.
 
 Unlike the per-kind StageTemplate (the stages every new production of a kind
-starts with), a ChecklistTemplate is saved by a manager from a real
+starts with, kept here too with its items), a ChecklistTemplate is saved by a manager from a real
 production and is shared with everyone who uses the app. It keeps what a new
 production needs and nothing about the people of the old one: stage names,
 phases, notes, item titles, notes and whether they are required, and dates
@@ -120,3 +120,33 @@ class ChecklistTemplate(models.Model):
         if (fields := kwargs.get("update_fields")) is not None and "stages" in fields:
             kwargs["update_fields"] = {*fields, "stage_count", "item_count"}
         super().save(*args, **kwargs)
+
+
+class StageTemplate(models.Model):
+    """A stage every new production of `kind` starts with."""
+
+    kind = models.CharField(max_length=20, choices=Production.Kind)
+    name = models.CharField(max_length=200)
+    phase = models.CharField(max_length=20, choices=Stage.Phase)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="stage_template_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class ChecklistItemTemplate(models.Model):
+    stage_template = models.ForeignKey(StageTemplate, models.CASCADE, related_name="items")
+    title = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
