@@ -1,5 +1,5 @@
 import pytest
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from productions.models import Activity, Assignment, ChecklistItem, CrewMember
 from tests.conftest import HTMX, client_for
@@ -149,8 +149,40 @@ def test_it_404s_for_an_unknown_production(logged_in, crew_member, role):
     assert response.status_code == 404
 
 
-def test_it_refuses_get_on_add(logged_in, production):
-    assert logged_in.get(ADD_URL).status_code == 405
+def test_get_on_add_shows_the_page_with_the_crew_forms_open(logged_in, production):
+    response = logged_in.get(ADD_URL)
+
+    assertContains(response, 'id="assign-crew_member"')
+    assertContains(response, "autofocus")
+    assertContains(response, 'id="new-crew-name"')
+
+
+def test_the_production_page_brings_the_crew_forms_only_when_asked(logged_in, production):
+    response = logged_in.get(production.get_absolute_url())
+
+    assertNotContains(response, 'id="assign-crew_member"')
+    assertContains(response, f'hx-get="{ADD_URL}"')
+
+
+def test_the_crew_forms_come_as_the_panel_for_htmx(logged_in, production):
+    response = logged_in.get(ADD_URL, **HTMX)
+
+    assert response.content.lstrip().startswith(b'<section id="crew"')
+    assertContains(response, 'id="assign-crew_member"')
+    assertNotContains(response, "<html")
+    assert "HX-Request" in response["Vary"]
+
+
+def test_an_editor_gets_the_freelancer_form_open_and_no_directory(production, editor):
+    response = client_for(editor).get(ADD_URL, **HTMX)
+
+    assertNotContains(response, 'id="assign-crew_member"')
+    assertContains(response, "<details open>")
+    assertContains(response, 'id="new-crew-name"')
+
+
+def test_a_viewer_may_not_ask_for_the_crew_forms(production, viewer):
+    assert client_for(viewer).get(ADD_URL, **HTMX).status_code == 403
 
 
 def test_it_needs_a_login_to_add(client, production, crew_member, role):

@@ -184,7 +184,7 @@ ROWS = {
     # Crew
     "assignment_add": Row(
         slug,
-        NOT_ALLOWED,
+        edit(200),  # GET: the page with the crew forms open
         manage(302),
         data=lambda w: {"crew_member": w.crew_member.pk, "role": w.other_role.pk},
         logs=True,

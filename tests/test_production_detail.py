@@ -148,12 +148,11 @@ def test_it_makes_the_same_queries_however_many_items(
     #    from (read before the rows, so a change made meanwhile is sent again)
     # 5. the first window of each stage's items, with their assignees and
     #    done_by users: one query (a small indexed LIMIT per stage, joined)
-    # 6. the crew roles (the assignment and new-freelancer forms share them)
-    # 7. the crew: assignments with crew members and roles joined (also the
+    # 6. the crew: assignments with crew members and roles joined (also the
     #    filter's person and role choices)
-    # 8. the crew directory (the assignment form's choices; managers only)
-    # The activity feed loads after the page, in a request of its own.
-    with django_assert_num_queries(8):
+    # The activity feed, and the crew panel's forms (the directory and the
+    # roles), load after the page, in requests of their own.
+    with django_assert_num_queries(6):
         response = logged_in.get(url(production))
 
     done = len(range(0, count, 4))

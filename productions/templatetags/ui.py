@@ -3,11 +3,11 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from .. import rows
+from ..rows import due_label, item_path
 
 register = template.Library()
 
@@ -47,28 +47,6 @@ def minutes(duration):
 
 
 @register.simple_tag
-def due_label(due, done=False):
-    """ "due 3 Mar", marked (class and words) when it is today or past.
-
-    Colour alone says nothing to a screen reader or in print, so an overdue
-    date also says how many days overdue it is."""
-    if due is None:
-        return ""
-    days = (timezone.localdate() - due).days
-    if done or days < 0:
-        when = date_format(due, "j M Y" if due.year != timezone.localdate().year else "j M")
-        return format_html('<span class="due">due {}</span>', when)
-    if days == 0:
-        return mark_safe('<span class="due due-today">due today</span>')
-    return format_html(
-        '<span class="due due-overdue">due {} · {} day{} overdue</span>',
-        date_format(due, "j M"),
-        days,
-        "" if days == 1 else "s",
-    )
-
-
-@register.simple_tag
 def stage_options(stages, selected):
     """The <option>s of a "Move to…" select over `stages`, the stage with pk
     `selected` chosen. Every row of a stage offers the same list, so it is
@@ -93,18 +71,13 @@ def stage_options(stages, selected):
     return cache[key]
 
 
-_ITEM_URLS = {}
+# Built in Python (productions/rows.py), used by templates as tags too.
+register.simple_tag(due_label)
+register.simple_tag(item_path)
 
 
-@register.simple_tag
-def item_path(pk):
-    """The item's own URL (item_detail, /items/<pk>/: its toggle/, edit/,
-    delete/, move/ and comments/ URLs start with it), without a reverse() per
-    row: the URL of item 0 is reversed once and the pk put in its place."""
-    key = (get_script_prefix(), get_urlconf())
-    base = _ITEM_URLS.get(key)
-    if base is None:
-        zero = reverse("item_detail", args=[0])
-        assert zero.endswith("/0/"), zero
-        base = _ITEM_URLS[key] = zero[:-2]
-    return f"{base}{int(pk)}/"
+@register.simple_tag(takes_context=True)
+def item_row(context, item, can):
+    """The checklist row (the `item` partial), with the context's `focus`
+    and `moved` to say where focus comes back after a swap."""
+    return rows.item_row(item, can, focus=context.get("focus"), moved=context.get("moved"))

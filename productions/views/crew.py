@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from .. import services
 from ..access import (
@@ -18,17 +19,29 @@ from .productions import crew_context, detail_context
 
 
 def _crew_answer(request, production, can, status=200, **forms):
+    """The crew panel with its forms open: whoever just used one may well
+    assign or add someone else next."""
     if request.htmx:
-        context = crew_context(request, production, can, **forms)
+        context = crew_context(request, production, can, crew_forms=True, **forms)
         return render(request, f"{DETAIL}#crew", context, status=status)
     if status == 200:
         return redirect(f"{production.get_absolute_url()}#crew")
     return render(request, DETAIL, detail_context(request, production, can, **forms), status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def assignment_add(request, slug):
+    """GET: the crew panel's forms (htmx: the panel; without JavaScript, the
+    production page with them open). POST: assign someone from the directory."""
     production, can = get_production_for_user(request.user, slug)
+    if request.method == "GET":
+        require(can, Level.EDITOR)
+        if request.htmx:
+            context = crew_context(request, production, can, crew_forms=True, crew_focus=True)
+            return render(request, f"{DETAIL}#crew", context)
+        context = detail_context(request, production, can, crew_forms=True, crew_focus=True)
+        return render(request, DETAIL, context)
     require(can, Level.MANAGER)
     form = AssignmentForm(request.POST, production=production, crew=crew_for_user(request.user))
     if not form.is_valid():

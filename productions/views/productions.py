@@ -38,28 +38,43 @@ from .live import last_activity_id, live_etag
 from .templates import create_production_from_form, new_production_form
 
 PRODUCTIONS_PER_PAGE = 25
+# A refused crew form, given back to detail_context() to show with its errors.
+CREW_FORMS = ("assignment_form", "crew_member_form")
 
 
-def crew_context(request, production, can, **forms):
-    assignment_form = forms.get("assignment_form") or AssignmentForm(
-        production=production, crew=crew_for_user(request.user)
-    )
-    return {
+def crew_context(request, production, can, crew_forms=False, crew_focus=False, **forms):
+    """The crew panel. Its forms (the crew directory and the roles: two
+    queries, and a directory that grows with the office) come only when
+    asked for (`crew_forms`, or a refused form to show again); else the
+    panel offers a button that brings them. `crew_focus`: they were just
+    asked for, so focus goes to their first field."""
+    context = {
         "production": production,
         "can": can,
         "assignments": production.assignments.select_related("crew_member", "role").order_by(
             "crew_member__name", "role__name"
         ),
+        "crew_forms": False,
+    }
+    if not (crew_forms or forms) or not can.edit:
+        return context
+    assignment_form = forms.get("assignment_form") or AssignmentForm(
+        production=production, crew=crew_for_user(request.user)
+    )
+    return {
+        **context,
+        "crew_forms": True,
+        "crew_focus": crew_focus,
         "assignment_form": assignment_form,
         "crew_member_form": forms.get("crew_member_form") or CrewMemberForm(),
         # The forms' choices, each read once and only for whoever sees the
         # form: the directory (managers assign), the roles (both forms).
         "crew_directory": assignment_form.fields["crew_member"].queryset if can.manage else (),
-        "crew_roles": list(CrewRole.objects.all()) if can.edit else (),
+        "crew_roles": list(CrewRole.objects.all()),
     }
 
 
-def detail_context(request, production, can, **extra):
+def detail_context(request, production, can, crew_forms=False, **extra):
     # Strict fetching (tests, DEBUG) turns a relation the template reads without
     # it being loaded here into an error; in production a slip costs one query
     # for all peers instead of one per item.
@@ -94,7 +109,8 @@ def detail_context(request, production, can, **extra):
         )
         for stage in stages:
             stage.matching = matching.get(stage.pk, 0)
-    context = crew_context(request, production, can)
+    forms = {name: extra.pop(name) for name in CREW_FORMS if name in extra}
+    context = crew_context(request, production, can, crew_forms, **forms)
     if can.edit:
         context.update(bulk_page_context(request, production, stages, filters))
     # The crew (one query) also gives the filter's person and role choices.

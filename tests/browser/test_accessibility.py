@@ -38,6 +38,8 @@ PAGES = {
     "production": "/productions/{slug}/",
     # The same page with the bulk form open and a row checked.
     "production_bulk": "/productions/{slug}/",
+    # The production page with the crew panel's forms open (without JavaScript).
+    "production_crew_forms": "/productions/{slug}/crew/",
     "board": "/productions/{slug}/board/",
     "members": "/productions/{slug}/members/",
     "activity": "/productions/{slug}/activity/",

@@ -105,7 +105,10 @@ def test_it_runs_the_coordinator_flow(page, live_server, console_errors):
     expect(concept.get_by_text("1 of 5 done")).to_be_visible()
 
     # Assign crew.
+    # The forms (the whole directory) come when asked for, focus on the first field.
+    page.locator("#crew").get_by_role("link", name="Assign or add crew…").click()
     crew = page.locator("#crew")
+    expect(crew.get_by_label("Crew member")).to_be_focused()
     crew.get_by_label("Crew member").select_option(label="Lia Chen (Choreographer)")
     crew.get_by_role("button", name="Assign").click()
     expect(crew.locator("li", has_text="Lia Chen")).to_contain_text("Choreographer")
