@@ -46,6 +46,7 @@ from .productions import (
 )
 from .profile import set_time_zone
 from .templates import create_production_from_template, delete_template, save_as_template
+from .ticking import tick
 from .trash import empty_trash, purge_expired
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "set_stage_status",
     "set_time_zone",
     "sync_stage_status",
+    "tick",
     "trash",
     "undo_bulk",
     "unique_slug",

@@ -35,7 +35,14 @@ def update_returning(queryset, fields=None, **values):
     with connection.cursor() as cursor:
         cursor.execute(text, params)
         rows = cursor.fetchall()
-    # The values as the ORM reads them (SQLite hands back text for dates).
+    return from_rows(model, fields, rows, queryset.db)
+
+
+def from_rows(model, fields, rows, using):
+    """Model instances from raw rows holding `fields` (concrete fields, in
+    the model's order), converted as the ORM reads them (SQLite hands back
+    text for dates)."""
+    connection = connections[using]
     converters = []
     for field in fields:
         column = field.get_col(model._meta.db_table)
@@ -49,5 +56,5 @@ def update_returning(queryset, fields=None, **values):
             for converter in found:
                 value = converter(value, column, connection)
             converted.append(value)
-        objects.append(model.from_db(queryset.db, names, converted))
+        objects.append(model.from_db(using, names, converted))
     return objects
