@@ -10,6 +10,7 @@ row still goes through that one partial.
 """
 
 import html
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -26,6 +27,29 @@ OPEN_MARK = mark_safe(
     '<span class="btn btn-sm tick disabled btn-outline-secondary" role="img"'
     ' aria-label="Not done">·</span>'
 )
+
+
+def pct5(percent):
+    """A percentage rounded to the nearest 5 and kept within 0-100.
+
+    Only 0 and 100 show as an empty or a full bar: anything in between stays
+    within 5-95, so 1% is visible and 99% does not look finished.
+
+    Progress bars take their width from a `w-pct-N` class (static/css/app.css)
+    instead of a style attribute, which the Content-Security-Policy forbids.
+    """
+    try:
+        value = Decimal(str(percent))
+    except (InvalidOperation, ValueError, TypeError):
+        return 0
+    if not value.is_finite():
+        return 0
+    if value <= 0:
+        return 0
+    if value >= 100:
+        return 100
+    rounded = int((value / 5).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * 5
+    return min(max(rounded, 5), 95)
 
 
 def due_label(due, done=False):
@@ -49,23 +73,29 @@ def due_label(due, done=False):
     )
 
 
-_ITEM_URLS = {}
+_PATHS = {}
+
+
+def object_path(url_name, pk):
+    """reverse(url_name, args=[pk]) for a URL whose one argument is an id,
+    without a reverse() per call: the URL of id 0 is reversed once (per URL
+    configuration) and the id put in its place."""
+    key = (get_script_prefix(), get_urlconf(), url_name)
+    parts = _PATHS.get(key)
+    if parts is None:
+        head, zero, tail = reverse(url_name, args=[0]).rpartition("/0/")
+        assert zero, url_name
+        parts = _PATHS[key] = (f"{head}/", f"/{tail}")
+    return f"{parts[0]}{int(pk)}{parts[1]}"
 
 
 def item_path(pk):
     """The item's own URL (item_detail, /items/<pk>/: its toggle/, edit/,
-    delete/, move/ and comments/ URLs start with it), without a reverse() per
-    row: the URL of item 0 is reversed once and the pk put in its place."""
-    key = (get_script_prefix(), get_urlconf())
-    base = _ITEM_URLS.get(key)
-    if base is None:
-        zero = reverse("item_detail", args=[0])
-        assert zero.endswith("/0/"), zero
-        base = _ITEM_URLS[key] = zero[:-2]
-    return f"{base}{int(pk)}/"
+    delete/, move/ and comments/ URLs start with it)."""
+    return object_path("item_detail", pk)
 
 
-def _e(value):
+def esc(value):
     """Escaped for HTML text and attribute values, as Django's escape()
     (without its lazy-string wrapper, which costs more than the escaping)."""
     return html.escape(str(value))
@@ -87,14 +117,14 @@ def _tick(item, url, pk, title):
 def _details(item):
     parts = []
     if item.assignee_id is not None and item.assignee is not None:
-        parts.append(f'<span class="me-2">Assigned to {_e(item.assignee.name)}</span>')
+        parts.append(f'<span class="me-2">Assigned to {esc(item.assignee.name)}</span>')
     if item.due_date:
         parts.append(f'<span class="me-2">{due_label(item.due_date, item.done)}</span>')
     if item.done:
         when = date_format(timezone.localtime(item.done_at), "j M, H:i") if item.done_at else ""
         by = item.done_by if item.done_by_id is not None else None
-        by = f" by {_e(by.get_username())}" if by is not None else ""
-        parts.append(f"<span>done {_e(when)}{by}</span>")
+        by = f" by {esc(by.get_username())}" if by is not None else ""
+        parts.append(f"<span>done {esc(when)}{by}</span>")
     # Spaced as the template had them (they are inline).
     return " ".join(parts)
 
@@ -103,7 +133,7 @@ def _notes(item):
     """As `{{ item.notes|linebreaksbr }}`: escaped, line breaks as <br>."""
     if not item.notes:
         return ""
-    text = _e(normalize_newlines(item.notes)).replace("\n", "<br>")
+    text = esc(normalize_newlines(item.notes)).replace("\n", "<br>")
     return f'<div class="small">{text}</div>'
 
 
@@ -141,11 +171,11 @@ def item_row(item, can, focus=None, moved=None):
     that control (the arrows only on the row `moved`), for focus to come back
     after a swap.
 
-    Every value from the database is escaped once, by _e(), before it goes
+    Every value from the database is escaped once, by esc(), before it goes
     into the markup; ids are ints and URLs are built from them."""
     pk = int(item.pk)
     url = item_path(pk)
-    title = _e(item.title)
+    title = esc(item.title)
     if can.edit:
         pick = (
             f'<label class="bulk-pick"><input type="checkbox" name="items" value="{pk}"'

@@ -315,11 +315,10 @@ def test_the_filtered_page_makes_the_same_queries_however_many_items(
     #    stage, joined; role and department are EXISTS subqueries in each),
     #    with their assignees and done_by users
     # 6. the matching items counted per stage: one grouped query (filtered only)
-    # 7. the crew roles (the assignment and new-freelancer forms share them)
-    # 8. the crew: assignments with crew members and roles joined (also the
+    # 7. the crew: assignments with crew members and roles joined (also the
     #    filter's person and role choices)
-    # 9. the crew directory (the assignment form's choices)
-    with django_assert_num_queries(9):
+    # The crew panel's forms (the directory and the roles) load when asked for.
+    with django_assert_num_queries(7):
         response = logged_in.get(url(production, query))
 
     assert response.status_code == 200

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
 from productions.exceptions import Conflict
 from productions.models import Activity, Stage
@@ -215,11 +216,20 @@ def test_the_refused_add_form_without_javascript_is_a_page(production, manager):
     assert b"The due date cannot be before the start date." in response.content
 
 
+def test_the_new_stage_form_comes_as_a_fragment_with_focus_on_its_name(production, manager):
+    response = client_for(manager).get(add_url(production), **HTMX)
+
+    assertContains(response, 'for="new-stage-name"')
+    assertContains(response, f'action="{add_url(production)}"')
+    assertContains(response, "autofocus")
+    assertNotContains(response, "<html")
+
+
 def test_the_production_page_offers_managers_the_stage_controls(stages, production, manager):
     html = client_for(manager).get(production.get_absolute_url()).content.decode()
 
-    assert f'action="{add_url(production)}"' in html
-    assert 'for="new-stage-name"' in html
+    # The new-stage form comes when asked for (without JavaScript, its own page).
+    assert f'hx-get="{add_url(production)}"' in html
     assert f'href="{edit_url(stages[0])}"' in html
     # The first stage cannot move up, the last not down.
     assert 'value="up" class="btn btn-sm btn-outline-secondary py-0" disabled' in html

@@ -1,39 +1,13 @@
 """Small presentation filters. Load with `{% load ui %}`."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import rows
-from ..rows import due_label, item_path
+from .. import rows, stage_parts
+from ..rows import due_label, item_path, pct5
 
 register = template.Library()
-
-
-@register.filter
-def pct5(percent):
-    """A percentage rounded to the nearest 5 and kept within 0-100.
-
-    Only 0 and 100 show as an empty or a full bar: anything in between stays
-    within 5-95, so 1% is visible and 99% does not look finished.
-
-    Progress bars take their width from a `w-pct-N` class (static/css/app.css)
-    instead of a style attribute, which the Content-Security-Policy forbids.
-    """
-    try:
-        value = Decimal(str(percent))
-    except (InvalidOperation, ValueError, TypeError):
-        return 0
-    if not value.is_finite():
-        return 0
-    if value <= 0:
-        return 0
-    if value >= 100:
-        return 100
-    rounded = int((value / 5).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * 5
-    return min(max(rounded, 5), 95)
 
 
 @register.filter
@@ -72,6 +46,7 @@ def stage_options(stages, selected):
 
 
 # Built in Python (productions/rows.py), used by templates as tags too.
+register.filter(pct5)
 register.simple_tag(due_label)
 register.simple_tag(item_path)
 
@@ -81,3 +56,46 @@ def item_row(context, item, can):
     """The checklist row (the `item` partial), with the context's `focus`
     and `moved` to say where focus comes back after a swap."""
     return rows.item_row(item, can, focus=context.get("focus"), moved=context.get("moved"))
+
+
+# The stage's card and the production's progress (productions/stage_parts.py).
+
+
+@register.simple_tag
+def production_progress(progress, oob=False):
+    return mark_safe(stage_parts.production_progress(progress, oob))
+
+
+@register.simple_tag
+def stage_bar(stage, oob=False):
+    return mark_safe(stage_parts.stage_bar(stage, oob))
+
+
+@register.simple_tag(takes_context=True)
+def stage_head(context, stage, can):
+    """The move buttons of the first and last stage of the page's loop are off."""
+    loop = context.get("forloop") or {}
+    return mark_safe(
+        stage_parts.stage_head(
+            stage,
+            can,
+            context.get("csrf_token"),
+            first=loop.get("first", False),
+            last=loop.get("last", False),
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def stage_status(context, stage, can):
+    return mark_safe(stage_parts.stage_status(stage, can, context.get("csrf_token")))
+
+
+@register.simple_tag(takes_context=True)
+def add_item_form(context, stage, form):
+    return mark_safe(stage_parts.add_item_form(stage, form, context.get("csrf_token")))
+
+
+@register.simple_tag(takes_context=True)
+def show_more(context, stage):
+    return mark_safe(stage_parts.show_more(context, stage))

@@ -29,7 +29,6 @@ from ..forms import (
     CrewMemberForm,
     ProductionFilterForm,
     ProductionForm,
-    StageForm,
 )
 from ..models import Activity, ChecklistItem, CrewRole
 from .bulk import bulk_page_context
@@ -124,7 +123,6 @@ def detail_context(request, production, can, crew_forms=False, **extra):
         # The first stage (in order) not done with open required items: one query.
         "held_up": next((st for st in stages if st.open_required and not st.is_done), None),
         "add_item_form": AddItemForm(),
-        "stage_form": StageForm(auto_id="new-stage-%s") if can.manage else None,
         "q": filters.get("q", ""),
         "filter_form": filter_form,
         "filtered": bool(filters),

@@ -141,3 +141,24 @@ def test_a_tick_and_a_status_change_keep_the_keyboard_where_it_was(
 
     assert page.evaluate("window.noReload") is True
     assert console_errors == []
+
+
+def test_forms_that_load_when_asked_for_take_the_keyboard(
+    page, live_server, log_in, wardrobe, console_errors
+):
+    Membership.objects.filter(user=wardrobe).update(level=Membership.Level.MANAGER)
+    log_in(wardrobe, "/productions/neon-nights/")
+    page.evaluate("window.noReload = true")
+
+    # "Add a stage…" brings its form, focus on the name.
+    page.get_by_role("link", name="Add a stage…").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Name", exact=True)).to_be_focused()
+
+    # "Assign or add crew…" brings the crew forms, focus on the first choice.
+    page.get_by_role("link", name="Assign or add crew…").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#crew").get_by_label("Crew member")).to_be_focused()
+
+    assert page.evaluate("window.noReload") is True
+    assert console_errors == []
