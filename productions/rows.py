@@ -197,3 +197,48 @@ def item_row(item, can, focus=None, moved=None):
         f'<a class="btn btn-sm btn-link" href="{url}comments/" aria-label="Comments on {title}">'
         f"Comments</a>{edit}</li>"
     )
+
+
+def board_card(item, can, stage_options, csrf_input, focus=None, moved=None):
+    """A card of the board: the item's title, assignee and due date; for
+    editors, its arrows and "Move to…" (the keyboard and no-JS twin of a
+    drag), in one form. `stage_options`: the select's <option>s (the same
+    for every card of a column), `csrf_input`: the page's hidden token input."""
+    pk = int(item.pk)
+    url = item_path(pk)
+    title = esc(item.title)
+    details = []
+    if item.assignee_id is not None and item.assignee is not None:
+        details.append(f'<span class="me-2">{esc(item.assignee.name)}</span>')
+    if item.due_date:
+        details.append(str(due_label(item.due_date, item.done)))
+    controls = ""
+    if can.edit:
+        moving = focus and moved == item.pk
+        up = " autofocus" if moving and focus == "up" else ""
+        down = " autofocus" if moving and focus == "down" else ""
+        controls = (
+            f'<form method="post" action="{url}move/" hx-post="{url}move/" hx-swap="none"'
+            ' class="item-move d-flex flex-wrap align-items-center gap-1">'
+            f'{csrf_input}<input type="hidden" name="view" value="board">'
+            '<button type="submit" name="direction" value="up"'
+            ' class="btn btn-sm btn-outline-secondary move-btn" title="Move up"'
+            f' aria-label="Move up: {title}"{up}>↑</button>'
+            '<button type="submit" name="direction" value="down"'
+            ' class="btn btn-sm btn-outline-secondary move-btn" title="Move down"'
+            f' aria-label="Move down: {title}"{down}>↓</button>'
+            f'<label class="visually-hidden" for="move-{pk}-stage">Move “{title}” to</label>'
+            f'<select name="stage" id="move-{pk}-stage" class="form-select form-select-sm w-auto">'
+            f"{stage_options}</select>"
+            '<button type="submit" class="btn btn-sm btn-outline-secondary"'
+            f' aria-label="Move “{title}” to the chosen stage">Move</button></form>'
+        )
+    done = " item-done" if item.done else ""
+    tick = '<span aria-label="Done">✓</span> ' if item.done else ""
+    return mark_safe(
+        f'<li class="board-card card mb-2{done}" id="card-{pk}" data-item="{pk}"'
+        f' data-move-url="{url}move/"><div class="card-body p-2">'
+        f'<div class="item-title">{tick}{title}</div>'
+        f'<div class="small text-body-secondary">{" ".join(details)}</div>'
+        f"{controls}</div></li>"
+    )

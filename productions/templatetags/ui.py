@@ -99,3 +99,16 @@ def add_item_form(context, stage, form):
 @register.simple_tag(takes_context=True)
 def show_more(context, stage):
     return mark_safe(stage_parts.show_more(context, stage))
+
+
+@register.simple_tag(takes_context=True)
+def board_card(context, item, can, stages):
+    """A board card (the `card` partial of board.html)."""
+    return rows.board_card(
+        item,
+        can,
+        stage_options(stages, item.stage_id) if can.edit else "",
+        stage_parts.csrf_input(context.get("csrf_token")),
+        focus=context.get("focus"),
+        moved=context.get("moved"),
+    )
