@@ -89,14 +89,15 @@ def test_renumbering_is_one_update_however_many_rows(board, user, django_assert_
     )
     target, first = item("more 199"), item("a")
     # 1. lock the item (with its stage and production joined)
-    # 2. lock its stage
-    # 3. the position of the item it goes in front of
-    # 4. ONE UPDATE: every row at or after that position moves down one
-    # 5. the moved item's new position
-    # 6. the production's live version (log)
-    # 7. the activity entry
+    # 2. the position of the item it goes in front of
+    # 3. lock the rows at or after it (before the stage, as a tick locks)
+    # 4. lock its stage
+    # 5. ONE UPDATE: every row at or after that position moves down one
+    # 6. the moved item's new position
+    # 7. the production's live version (log)
+    # 8. the activity entry
     # plus the savepoint and its release (the service's atomic() inside the test's)
-    with django_assert_num_queries(9) as captured:
+    with django_assert_num_queries(10) as captured:
         services.move_item(target, by=user, before=first)
     updates = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
     renumbering = [sql for sql in updates if '"position" = ("productions_checklistitem"' in sql]

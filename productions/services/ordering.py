@@ -19,6 +19,27 @@ class BadOrder(ValueError):
     item that is not in the target stage, a list that is not every stage)."""
 
 
+def _lock_rows_from(stage_id, before, moving):
+    """Lock the rows of the stage at or after `before`'s position (but the
+    one moving; in the trash too, as the shift moves them), in pk order, and
+    return that position: it holds while they are locked (moving a row in
+    front of `before` needs `before`'s lock). Gone if `before` left the
+    stage or moved meanwhile."""
+    position = (
+        ChecklistItem.objects.filter(pk=before.pk, stage_id=stage_id)
+        .values_list("position", flat=True)
+        .first()
+    )
+    if position is not None:
+        rows = ChecklistItem.all_objects.select_for_update(of=("self",)).filter(
+            stage_id=stage_id, position__gte=position
+        )
+        locked = dict(rows.exclude(pk=moving.pk).order_by("pk").values_list("pk", "position"))
+        if locked.get(before.pk) == position:
+            return position
+    raise Gone("The item to move it before was just moved or deleted.")
+
+
 @transaction.atomic
 def move_item(item, *, by, stage=None, before=None):
     """Move `item` in front of `before` (an item of the target stage), or to
@@ -26,11 +47,15 @@ def move_item(item, *, by, stage=None, before=None):
 
     `stage` is the target stage (its own stage when None). Moving to another
     stage moves both stages' counters; the production's total stays."""
-    # Item first, then stages in pk order: the same order as the checklist
+    # Items first, then stages in pk order: the same order as the checklist
     # services (item, then its stage), so concurrent writes cannot deadlock.
     current = _lock_item(item.pk)
     source_id = current.stage_id
     target_id = stage.pk if stage is not None else source_id
+    if before is not None and before.pk != current.pk:
+        # The rows the move will shift down, locked (in pk order) before the
+        # stages: a tick holds its row and then waits for the stage.
+        position = _lock_rows_from(target_id, before, current)
     locked = {pk: _lock_stage(pk) for pk in sorted({source_id, target_id})}
     source, target = locked[source_id], locked[target_id]
     if target.production_id != source.production_id:
@@ -39,13 +64,6 @@ def move_item(item, *, by, stage=None, before=None):
         return current
 
     if before is not None:
-        position = (
-            ChecklistItem.objects.filter(pk=before.pk, stage=target)
-            .values_list("position", flat=True)
-            .first()
-        )
-        if position is None:
-            raise Gone("The item to move it before was just moved or deleted.")
         # One UPDATE makes room: every row at or after the target slot moves down one.
         ChecklistItem.all_objects.filter(stage=target, position__gte=position).exclude(
             pk=current.pk

@@ -104,9 +104,11 @@ def move_stage(stage, *, by, direction):
     if direction not in (UP, DOWN):
         raise ValueError("direction must be 'up' or 'down'.")
     # Every stage of the production, locked in pk order like the other
-    # services lock stages (locking this one first could deadlock with them).
+    # services lock stages (locking this one first could deadlock with them);
+    # only the stages (of=self): the join would lock the production row too,
+    # before a stage a tick holds while it waits for that production.
     rows = list(
-        Stage.objects.select_for_update()
+        Stage.objects.select_for_update(of=("self",))
         .filter(production_id=stage.production_id, production__deleted_at__isnull=True)
         .order_by("pk")
         .values_list("pk", "name", "position")

@@ -1,0 +1,265 @@
+"""The one-statement tick (services.tick) racing other writers, on PostgreSQL.
+
+Each call runs in its own thread with its own connection and really
+commits (transaction=True), so row locks really block. What is pinned: a
+tick either lands whole (item, stage and production counters, live version,
+one activity entry) or writes nothing, whatever it races; and it never
+deadlocks with the writers that take the usual order (item, stage,
+production).
+
+The last two tests reproduce, step by step, what deadlocked before moving an
+item in front of another and moving a stage took that order too (the usual
+way, set_item_done(), deadlocked the same).
+"""
+
+import threading
+import time
+from collections import Counter
+from functools import partial
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+
+from productions import services
+from productions.models import Activity, ChecklistItem, Membership, Production, Stage
+from productions.services.counters import recount_production, wrong_counters
+from productions.services.stages import move_stage
+from tests.factories import ChecklistItemFactory, MembershipFactory, StageFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="needs PostgreSQL (DATABASE_URL=postgres://...): the tick in one statement, "
+        "and real row locks",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+Kind = Activity.Kind
+
+
+def _threads(calls, results, errors, barrier=None):
+    def run(index, call):
+        try:
+            if barrier is not None:
+                barrier.wait(timeout=60)
+            results[index] = call()
+        except BaseException as exc:  # re-raised in the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    return [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+
+
+def race(*calls):
+    """Each call in its own thread, all released at once; their results in order."""
+    results, errors = [None] * len(calls), []
+    threads = _threads(calls, results, errors, threading.Barrier(len(calls)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not any(thread.is_alive() for thread in threads), "a call hung"
+    if errors:
+        raise errors[0]
+    return results
+
+
+def waiting_for_locks(count, timeout=20):
+    """Wait until `count` other backends of this database wait for a lock."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            # Inside a transaction the activity view is read once: read it afresh.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] >= count:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"{count} backends never waited for a lock")
+
+
+def in_order(held_stage, *calls):
+    """Hold `held_stage`'s row lock, start each call in turn (each waits for a
+    lock before the next starts), then let go: the calls take the stage in
+    the order they were started."""
+    results, errors = [None] * len(calls), []
+    threads = _threads(calls, results, errors)
+    with transaction.atomic():
+        Stage.all_objects.select_for_update().filter(pk=held_stage.pk).first()
+        for number, thread in enumerate(threads, 1):
+            thread.start()
+            waiting_for_locks(number)
+    for thread in threads:
+        thread.join(60)
+    assert not any(thread.is_alive() for thread in threads), "a call hung"
+    if errors:
+        raise errors[0]
+    return results
+
+
+def editors(production, count):
+    users = [UserFactory(username=f"ticker{n}") for n in range(count)]
+    for user in users:
+        MembershipFactory(production=production, user=user, level=Membership.Level.EDITOR)
+    return users
+
+
+def landed_whole(ticked, item_pk, done):
+    """A Ticked means the item, its entry and the counters moved; None
+    means none of it did (the counters are checked by the caller)."""
+    item = ChecklistItem.all_objects.get(pk=item_pk)
+    entries = Activity.objects.filter(item_id=item_pk, kind=Kind.ITEM_TICKED).count()
+    if ticked is None:
+        return entries == 0 and item.done != done
+    return item.done == done and entries == 1 and item.done_by_id is not None
+
+
+def test_ticks_of_one_item_at_once_tick_it_once(production):
+    stage = StageFactory(production=production)
+    users = editors(production, 4)
+    for _ in range(5):
+        item = ChecklistItemFactory(stage=stage)
+        recount_production(production.pk)
+        version = Production.objects.get(pk=production.pk).live_version
+
+        results = race(*(partial(services.tick, item.pk, True, by=u) for u in users))
+
+        assert sum(result is not None for result in results) == 1, results
+        assert Activity.objects.filter(item=item, kind=Kind.ITEM_TICKED).count() == 1
+        assert Production.objects.get(pk=production.pk).live_version == version + 1
+        assert wrong_counters() == []
+
+
+def test_a_tick_and_an_untick_of_one_item_at_once_keep_the_counters_right(production):
+    stage = StageFactory(production=production)
+    ticker, unticker = editors(production, 2)
+    outcomes = Counter()
+    for _ in range(10):
+        item = ChecklistItemFactory(stage=stage)
+        recount_production(production.pk)
+
+        on, off = race(
+            partial(services.tick, item.pk, True, by=ticker),
+            partial(services.tick, item.pk, False, by=unticker),
+        )
+
+        outcomes[(on is not None, off is not None)] += 1
+        assert on is not None or off is None  # nothing to untick before the tick
+        assert ChecklistItem.objects.get(pk=item.pk).done == (on is not None and off is None)
+        assert wrong_counters() == []
+    print(f"\n(tick landed, untick landed): {dict(outcomes)}")
+
+
+def test_a_tick_racing_the_stage_delete_lands_whole_or_not_at_all(production, manager):
+    users = editors(production, 3)
+    outcomes = Counter()
+    for n in range(10):
+        stage = StageFactory(production=production, name=f"Stage {n}")
+        items = [ChecklistItemFactory(stage=stage) for _ in users]
+        recount_production(production.pk)
+
+        *ticks, _ = race(
+            *(partial(services.tick, i.pk, True, by=u) for u, i in zip(users, items, strict=True)),
+            partial(services.delete_stage, stage, by=manager),
+        )
+
+        for ticked, item in zip(ticks, items, strict=True):
+            assert landed_whole(ticked, item.pk, True)
+            outcomes[ticked is not None] += 1
+        assert wrong_counters() == []
+    print(f"\nticks landed (True) or not (False) against a stage delete: {dict(outcomes)}")
+
+
+def test_a_tick_racing_a_bulk_move_counts_it_on_the_stage_it_went_to(production, manager):
+    source = StageFactory(production=production, name="Source", position=1)
+    target = StageFactory(production=production, name="Target", position=2)
+    users = editors(production, 4)
+    for _ in range(5):
+        ChecklistItem.all_objects.all().delete()
+        items = [ChecklistItemFactory(stage=source) for _ in users]
+        recount_production(production.pk)
+
+        *ticks, _ = race(
+            *(partial(services.tick, i.pk, True, by=u) for u, i in zip(users, items, strict=True)),
+            partial(
+                services.bulk_edit,
+                production,
+                [i.pk for i in items],
+                "move",
+                by=manager,
+                stage=target,
+            ),
+        )
+
+        # Before or after the move, each tick counts on the stage the item is
+        # on at that moment: the counters agree with the rows either way.
+        assert all(ticked is not None for ticked in ticks)
+        assert ChecklistItem.objects.filter(stage=target, done=True).count() == len(items)
+        assert wrong_counters() == []
+
+
+def test_a_tick_racing_a_membership_removal_lands_whole_or_not_at_all(production, manager):
+    stage = StageFactory(production=production)
+    outcomes = Counter()
+    for n in range(10):
+        user = UserFactory(username=f"leaving{n}")
+        membership = MembershipFactory(
+            production=production, user=user, level=Membership.Level.EDITOR
+        )
+        item = ChecklistItemFactory(stage=stage)
+        recount_production(production.pk)
+
+        ticked, _ = race(
+            partial(services.tick, item.pk, True, by=user),
+            partial(services.remove_member, membership, by=manager),
+        )
+
+        assert landed_whole(ticked, item.pk, True)
+        assert not Membership.objects.filter(pk=membership.pk).exists()
+        assert wrong_counters() == []
+        outcomes[ticked is not None] += 1
+    print(f"\nticks landed (True) or not (False) against a removal: {dict(outcomes)}")
+
+
+def test_a_tick_racing_a_move_in_front_of_its_item_does_not_deadlock(production, manager):
+    stage = StageFactory(production=production)
+    first, second, last = (ChecklistItemFactory(stage=stage, position=p) for p in (1, 2, 3))
+    (ticker,) = editors(production, 1)
+    recount_production(production.pk)
+
+    # The move takes `last` and waits for the stage; the tick takes `second`
+    # and waits for the stage too. The move gets the stage first, then needs
+    # `second` to shift it down.
+    in_order(
+        stage,
+        lambda: services.move_item(last, by=manager, before=first),
+        lambda: services.tick(second.pk, True, by=ticker),
+    )
+
+    assert ChecklistItem.objects.get(pk=second.pk).done
+    assert wrong_counters() == []
+
+
+def test_a_tick_racing_a_stage_move_does_not_deadlock(production, manager):
+    first = StageFactory(production=production, position=1)
+    second = StageFactory(production=production, position=2)
+    item = ChecklistItemFactory(stage=second)
+    (ticker,) = editors(production, 1)
+    recount_production(production.pk)
+
+    # The tick takes the item and waits for `second`; the move locks `first`
+    # (and, through its join, the production) and waits for `second` too.
+    in_order(
+        second,
+        lambda: services.tick(item.pk, True, by=ticker),
+        lambda: move_stage(first, by=manager, direction="down"),
+    )
+
+    assert ChecklistItem.objects.get(pk=item.pk).done
+    assert wrong_counters() == []
