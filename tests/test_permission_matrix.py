@@ -1,8 +1,9 @@
 """Every URL of the project x every kind of visitor x GET and POST.
 
-The URLs are read from the resolver: a URL without a row in ROWS fails
-`test_every_url_has_a_row`, so a new page cannot ship without saying who may
-use it. The admin is one group (it is staff-only as a whole), sampled below.
+The URLs are read from the resolver: a URL without a row in ROWS (the table,
+in tests/permission_rows.py) fails `test_every_url_has_a_row`, so a new page
+cannot ship without saying who may use it. The admin is one group (it is
+staff-only as a whole), sampled in ADMIN_ROWS.
 
 Expected answers follow access.py: anonymous visitors are sent to log in
 (but for the public login, password reset and invitation pages); outsiders
@@ -14,8 +15,6 @@ nothing). Every refused request must leave the database as it was, every GET
 too, and a write that succeeds must leave an activity entry.
 """
 
-from dataclasses import dataclass, field
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
@@ -24,316 +23,17 @@ from django.urls import reverse
 
 from productions.models import Activity
 from tests.conftest import client_for
+from tests.permission_rows import (
+    ADMIN_LOGIN,
+    ADMIN_ROWS,
+    ALL_ROWS,
+    ANY_LOGIN,
+    LOGIN,
+    METHODS,
+    ROLES,
+    ROWS,
+)
 from tests.urlcases import build_world, is_admin, iter_url_patterns, snapshot
-
-ROLES = ["anonymous", "outsider", "viewer", "editor", "manager", "staff"]
-METHODS = ["GET", "POST"]
-
-LOGIN = "login"  # 302 to the app's login page
-ADMIN_LOGIN = "admin-login"  # 302 to the admin's login page
-ANY_LOGIN = "any-login"  # 302 to either login page
-
-
-def everyone(status, anonymous=LOGIN):
-    return dict.fromkeys(ROLES, status) | {"anonymous": anonymous}
-
-
-def public(status):
-    return everyone(status, anonymous=status)
-
-
-def members(viewer, editor, manager):
-    """A production's URL: outsiders 404, staff as managers."""
-    return {
-        "anonymous": LOGIN,
-        "outsider": 404,
-        "viewer": viewer,
-        "editor": editor,
-        "manager": manager,
-        "staff": manager,
-    }
-
-
-def read(status=200):
-    return members(status, status, status)
-
-
-def edit(status):
-    return members(403, status, status)
-
-
-def manage(status):
-    return members(403, 403, status)
-
-
-NOT_ALLOWED = everyone(405)
-
-
-@dataclass
-class Row:
-    kwargs: object  # world -> URL kwargs
-    get: dict
-    post: dict
-    data: object = field(default=lambda w: {})  # world -> POST data
-    logs: bool = False  # a successful POST writes an activity entry
-    query: str = ""
-    to_login: bool = False  # a 302 to the login page is the expected success
-
-
-def slug(w):
-    return {"slug": w.production.slug}
-
-
-def stage(w):
-    return {"stage_pk": w.stage.pk}
-
-
-def item(w):
-    return {"pk": w.item.pk}
-
-
-def none(w):
-    return {}
-
-
-def manager_calendar_link(w):
-    """The production manager's own calendar link (made on first use)."""
-    from productions.models import CalendarToken, Membership
-
-    manager = Membership.objects.filter(production=w.production, level=30).first().user
-    token, _ = CalendarToken.objects.get_or_create(
-        owner=manager, production=w.production, crew_member=None, defaults={"secret": "s3cret"}
-    )
-    return token
-
-
-ROWS = {
-    # Public pages
-    "favicon.ico": Row(none, public(301), public(301)),
-    "login": Row(none, public(200), public(200)),
-    # Logging out sends everyone to the login page, which is no refusal here.
-    "logout": Row(none, everyone(405), everyone(302, anonymous=302), to_login=True),
-    "password_reset": Row(none, public(200), public(200)),
-    "password_reset_done": Row(none, public(200), public(405)),
-    "password_reset_confirm": Row(lambda w: w.invitation_parts, public(302), public(302)),
-    "password_reset_complete": Row(none, public(200), public(405)),
-    "invitation_accept": Row(lambda w: w.invitation_parts, public(302), public(302)),
-    # The user's own pages
-    "my_work": Row(none, everyone(200), NOT_ALLOWED),
-    "everything_due": Row(none, everyone(200), NOT_ALLOWED),
-    "my_settings": Row(
-        none, everyone(200), everyone(302), data=lambda w: {"time_zone": "Europe/Paris"}
-    ),
-    "guess_time_zone": Row(
-        none, NOT_ALLOWED, everyone(204), data=lambda w: {"time_zone": "Europe/Paris"}
-    ),
-    # Productions
-    "production_list": Row(none, everyone(200), NOT_ALLOWED),
-    "production_create": Row(
-        none,
-        everyone(200),
-        everyone(302),
-        data=lambda w: {"title": "Matrix Show", "kind": "concert", "status": "planning"},
-        logs=True,
-    ),
-    "deleted_productions": Row(none, everyone(200), NOT_ALLOWED),
-    "production_restore": Row(
-        lambda w: {"pk": w.deleted_production.pk}, NOT_ALLOWED, manage(302), logs=True
-    ),
-    "production_deleted": Row(lambda w: {"pk": w.deleted_production.pk}, manage(200), NOT_ALLOWED),
-    "production_detail": Row(slug, read(), NOT_ALLOWED),
-    "production_edit": Row(
-        slug,
-        manage(200),
-        manage(302),
-        data=lambda w: {
-            "title": "Neon Nights Redux",
-            "kind": w.production.kind,
-            "status": "planning",
-            "version": w.production.version,
-        },
-        logs=True,
-    ),
-    "production_delete": Row(slug, manage(200), manage(302), logs=True),
-    "production_activity": Row(slug, read(), NOT_ALLOWED, query="?kind=item_added&feed_page=2"),
-    "production_changes": Row(slug, read(), NOT_ALLOWED, query="?after=0"),
-    "stage_items_more": Row(stage, read(), NOT_ALLOWED, query="?after=0.0.0"),
-    "production_export_csv": Row(slug, read(), NOT_ALLOWED),
-    # Exports, imports and calendar links (issue 8): every member may export;
-    # importing items needs editor access; a calendar link is its owner's alone.
-    "production_export_xlsx": Row(slug, read(), NOT_ALLOWED),
-    "production_export_pdf": Row(slug, read(), NOT_ALLOWED),
-    "production_export_ics": Row(slug, read(), NOT_ALLOWED),
-    "production_export_json": Row(slug, read(), NOT_ALLOWED),
-    "production_print": Row(slug, read(), NOT_ALLOWED),
-    "checklist_import": Row(slug, edit(200), edit(422)),  # no file: said next to the field
-    "checklist_import_confirm": Row(slug, NOT_ALLOWED, edit(409)),  # no preview to confirm
-    "production_calendar": Row(slug, read(), NOT_ALLOWED),
-    "calendar_link_create": Row(slug, NOT_ALLOWED, read(302)),
-    "calendar_link_regenerate": Row(
-        lambda w: {"pk": manager_calendar_link(w).pk},
-        NOT_ALLOWED,
-        {**members(404, 404, 302), "staff": 404},
-    ),
-    "calendar_feed": Row(
-        lambda w: {"secret": manager_calendar_link(w).secret}, public(200), public(405)
-    ),
-    "production_import": Row(none, everyone(200), everyone(422)),  # no file
-    "production_trash": Row(slug, edit(200), NOT_ALLOWED),
-    "trash_empty": Row(slug, manage(200), manage(302), logs=True),
-    # Crew
-    "assignment_add": Row(
-        slug,
-        edit(200),  # GET: the page with the crew forms open
-        manage(302),
-        data=lambda w: {"crew_member": w.crew_member.pk, "role": w.other_role.pk},
-        logs=True,
-    ),
-    "assignment_remove": Row(
-        lambda w: {"pk": w.assignment.pk}, NOT_ALLOWED, manage(302), logs=True
-    ),
-    "crew_member_add": Row(
-        slug,
-        NOT_ALLOWED,
-        edit(302),
-        data=lambda w: {"name": "Fran Freelance", "role": w.role.pk, "email": "", "phone": ""},
-        logs=True,
-    ),
-    # Members
-    "production_members": Row(slug, read(), NOT_ALLOWED),
-    "member_add": Row(
-        slug, NOT_ALLOWED, manage(302), data=lambda w: {"who": "newbie", "level": "20"}, logs=True
-    ),
-    "member_level": Row(
-        lambda w: {"pk": w.target.pk},
-        NOT_ALLOWED,
-        manage(302),
-        data=lambda w: {"level": "20"},
-        logs=True,
-    ),
-    "member_remove": Row(lambda w: {"pk": w.target.pk}, manage(200), manage(302), logs=True),
-    "member_resend_invitation": Row(lambda w: {"pk": w.invited.pk}, NOT_ALLOWED, manage(302)),
-    # Stages
-    "stage_status": Row(
-        stage, NOT_ALLOWED, edit(302), data=lambda w: {"status": "in_progress"}, logs=True
-    ),
-    "stage_delete": Row(stage, manage(200), manage(302), logs=True),
-    # Shaping the stages and archiving (issue 6, capability 3): managers only.
-    "stage_add": Row(
-        slug,
-        manage(200),
-        manage(302),
-        data=lambda w: {"name": "Matrix stage", "phase": "production"},
-        logs=True,
-    ),
-    "stage_edit": Row(
-        stage,
-        manage(200),
-        manage(302),
-        data=lambda w: {"name": "Costumes", "phase": "production", "version": w.stage.version},
-        logs=True,
-    ),
-    # The world's only live stage cannot move: a successful no-op, unlogged.
-    "stage_move": Row(stage, NOT_ALLOWED, manage(302), data=lambda w: {"direction": "down"}),
-    "production_archive": Row(
-        slug, NOT_ALLOWED, manage(302), data=lambda w: {"archived": "1"}, logs=True
-    ),
-    "stage_deleted": Row(lambda w: {"stage_pk": w.deleted_stage.pk}, manage(200), NOT_ALLOWED),
-    "stage_restore": Row(
-        lambda w: {"stage_pk": w.deleted_stage.pk}, NOT_ALLOWED, manage(302), logs=True
-    ),
-    "item_add": Row(
-        stage, NOT_ALLOWED, edit(302), data=lambda w: {"title": "Matrix item"}, logs=True
-    ),
-    # Items (item_detail without htmx sends the browser to the item's stage)
-    "item_detail": Row(item, read(302), NOT_ALLOWED),
-    "item_toggle": Row(item, NOT_ALLOWED, edit(302), data=lambda w: {"done": "1"}, logs=True),
-    "item_edit": Row(
-        item,
-        edit(200),
-        edit(302),
-        data=lambda w: {"title": "Fit every jacket", "version": w.item.version, "notes": ""},
-        logs=True,
-    ),
-    "item_delete": Row(item, edit(200), edit(302), logs=True),
-    "item_deleted": Row(lambda w: {"pk": w.deleted_item.pk}, read(), NOT_ALLOWED),
-    "item_restore": Row(lambda w: {"pk": w.deleted_item.pk}, NOT_ALLOWED, edit(302), logs=True),
-    "item_comments": Row(item, read(), edit(302), data=lambda w: {"body": "Looks good"}, logs=True),
-    # Ordering and the board (issue 7; issue 6, capability 4): every member
-    # sees the board; editors move items; managers reorder stages.
-    "production_board": Row(slug, read(), NOT_ALLOWED),
-    "board_more": Row(stage, read(), NOT_ALLOWED, query="?after=0.0.0"),
-    "item_move": Row(item, edit(200), edit(302), data=lambda w: {"stage": w.stage.pk}, logs=True),
-    # Bulk changes (issue 6, capability 6): editors change, and undo.
-    "production_bulk": Row(
-        slug,
-        NOT_ALLOWED,
-        edit(302),
-        data=lambda w: {"action": "done", "items": [w.item.pk]},
-        logs=True,
-    ),
-    "bulk_undo": Row(lambda w: {"pk": w.bulk.pk}, NOT_ALLOWED, edit(302)),
-    # Clone and templates (issue 6, capability 7): editors clone (the copy
-    # takes the crew and items along), managers save a template; anyone
-    # logged in lists templates; only who saved one (or staff) deletes it.
-    "production_clone": Row(
-        slug,
-        edit(200),
-        edit(302),
-        data=lambda w: {"title": "Matrix copy", "offset_days": "7"},
-        logs=True,
-    ),
-    "production_save_template": Row(
-        slug,
-        manage(200),
-        manage(302),
-        data=lambda w: {"name": "Matrix saved", "description": ""},
-        logs=True,
-    ),
-    "template_list": Row(none, everyone(200), NOT_ALLOWED),
-    # Deleting a template leaves no production's log (it belongs to none).
-    "template_delete": Row(
-        lambda w: {"pk": w.template.pk},
-        everyone(403) | {"manager": 200, "staff": 200},
-        everyone(403) | {"manager": 302, "staff": 302},
-    ),
-    "production_stage_order": Row(
-        slug,
-        NOT_ALLOWED,
-        manage(302),
-        data=lambda w: {"stage": w.stage.pk, "direction": "right"},
-        logs=True,
-    ),
-}
-
-
-def admin_staff_only(staff_status=200):
-    return dict.fromkeys(ROLES, ADMIN_LOGIN) | {"anonymous": ANY_LOGIN, "staff": staff_status}
-
-
-# The admin is staff-only as a whole: a sample of its kinds of page.
-ADMIN_ROWS = {
-    "admin:index": Row(none, admin_staff_only(), admin_staff_only()),
-    "admin:productions_production_changelist": Row(none, admin_staff_only(), admin_staff_only()),
-    # POST without the formset management data: the form comes back with errors.
-    "admin:productions_production_change": Row(
-        lambda w: {"object_id": w.production.pk}, admin_staff_only(), admin_staff_only()
-    ),
-    "admin:autocomplete": Row(
-        none,
-        admin_staff_only(),
-        admin_staff_only(405),
-        query="?app_label=productions&model_name=stage&field_name=production&term=neon",
-    ),
-    "admin:login": Row(
-        none,
-        public(200) | {"staff": 302},
-        # An empty login form comes back with its errors.
-        public(200),
-    ),
-}
-
-ALL_ROWS = ROWS | ADMIN_ROWS
 
 
 def resolver_keys():
