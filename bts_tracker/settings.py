@@ -131,7 +131,11 @@ WSGI_APPLICATION = "bts_tracker.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.getenv("CONN_MAX_AGE", "0")),
+        # Persistent connections (checked before reuse): a request does not pay
+        # for a new connection, and the tick's prepared statement (planned
+        # once per connection) stays planned.
+        conn_max_age=int(os.getenv("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -119,7 +119,7 @@ def level_sql(user, production_column):
     the production whose id is in `production_column`, NULL when they have
     none, and its params. Callers compare it with a Level."""
     if user.is_staff:
-        return "%s", [int(Level.MANAGER)]
+        return "CAST(%s AS INTEGER)", [int(Level.MANAGER)]
     table = Membership._meta.db_table
     return (
         f"(SELECT m.level FROM {table} m"

@@ -15,6 +15,8 @@ set_item_done(), which say which of those it was.
 """
 
 import functools
+import re
+import weakref
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -78,8 +80,9 @@ def _statement():
             INSERT INTO {Activity._meta.db_table}
                 (production_id, actor_id, actor_name, kind, subject, stage_id, item_id,
                  changes, bulk_id, created_at)
-            SELECT production.id, %s, %s, %s, LEFT(item.title, 300), item.stage_id, item.id,
-                '{{}}'::jsonb, NULL, %s
+            SELECT production.id, CAST(%s AS BIGINT), CAST(%s AS VARCHAR),
+                CAST(%s AS VARCHAR), LEFT(item.title, 300), item.stage_id, item.id,
+                '{{}}'::jsonb, NULL, CAST(%s AS TIMESTAMP WITH TIME ZONE)
             FROM item JOIN production ON TRUE
             RETURNING id
         )
@@ -120,7 +123,7 @@ def tick(pk, done, *, by):
     ]
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(text.replace("{level}", level), params)
+            cursor.execute(*_prepared(cursor, text.replace("{level}", level), params))
             row = cursor.fetchone()
         if row is None:
             # Nothing to do here, or a stage or production went meanwhile
@@ -146,6 +149,25 @@ def tick(pk, done, *, by):
         stage.production = production
         item.stage = stage
     return Ticked(item, Access(level[0]), moved)
+
+
+# The statements this database connection has prepared (by name): planning
+# this one costs more than running it, so each connection plans it once.
+_PREPARED = weakref.WeakKeyDictionary()
+
+
+def _prepared(cursor, text, params):
+    """EXECUTE of `text` PREPAREd on this connection (once per connection and
+    statement text: staff and members differ), with `params`."""
+    raw = connection.connection
+    names = _PREPARED.setdefault(raw, {})
+    name = names.get(text)
+    if name is None:
+        name = f"bts_tick_{len(names)}"
+        numbered = iter(range(1, len(params) + 1))
+        cursor.execute(f"PREPARE {name} AS {re.sub('%s', lambda _: f'${next(numbered)}', text)}")
+        names[text] = name
+    return f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params
 
 
 def _split(row, *sizes):
