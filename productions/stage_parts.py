@@ -94,8 +94,10 @@ def stage_head(stage, can, csrf_token, first=False, last=False):
     )
 
 
-def stage_status(stage, can, csrf_token):
-    """The stage's status: a form (Set) for editors, words for viewers."""
+def stage_status(stage, can, csrf_token, focus=False):
+    """The stage's status: a form (Set) for editors, words for viewers.
+    `focus`: the answer to "Mark done anyway" or its Cancel, whose button
+    goes with the swap: the keyboard comes back to Set."""
     pk, status = int(stage.pk), esc(stage.status)
     if not can.edit:
         return (
@@ -121,8 +123,8 @@ def stage_status(stage, can, csrf_token):
         f'<label class="small text-body-secondary" for="stage-{pk}-status">Status</label>'
         f'<select name="status" id="stage-{pk}-status"'
         f' class="form-select form-select-sm w-auto stage-status-{status}">{options}</select>'
-        f'<button type="submit" class="btn btn-sm btn-outline-secondary" id="stage-{pk}-set">'
-        f"Set</button>{manual}</form>"
+        f'<button type="submit" class="btn btn-sm btn-outline-secondary" id="stage-{pk}-set"'
+        f"{' autofocus' if focus else ''}>Set</button>{manual}</form>"
     )
 
 

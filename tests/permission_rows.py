@@ -198,8 +198,9 @@ ROWS = {
     "member_remove": Row(lambda w: {"pk": w.target.pk}, manage(200), manage(302), logs=True),
     "member_resend_invitation": Row(lambda w: {"pk": w.invited.pk}, NOT_ALLOWED, manage(302)),
     # Stages
+    # GET: the Cancel of "Mark done anyway" (without JavaScript, back to the stage).
     "stage_status": Row(
-        stage, NOT_ALLOWED, edit(302), data=lambda w: {"status": "in_progress"}, logs=True
+        stage, edit(302), edit(302), data=lambda w: {"status": "in_progress"}, logs=True
     ),
     "stage_delete": Row(stage, manage(200), manage(302), logs=True),
     # Shaping the stages and archiving (issue 6, capability 3): managers only.

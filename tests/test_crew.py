@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -183,6 +185,56 @@ def test_an_editor_gets_the_freelancer_form_open_and_no_directory(production, ed
 
 def test_a_viewer_may_not_ask_for_the_crew_forms(production, viewer):
     assert client_for(viewer).get(ADD_URL, **HTMX).status_code == 403
+
+
+def focused(response):
+    """The ids of the crew panel's fields with autofocus, in page order (the
+    first one takes the keyboard)."""
+    return re.findall(
+        r'<(?:select|input)[^>]* id="([^"]+)"[^>]* autofocus', response.content.decode()
+    )
+
+
+def test_after_a_refused_assign_the_keyboard_is_on_the_field_in_error(
+    logged_in, production, crew_member
+):
+    response = logged_in.post(ADD_URL, {"crew_member": crew_member.pk}, **HTMX)
+
+    assert response.status_code == 422
+    assert focused(response) == ["assign-role"]
+
+
+def test_after_an_assign_or_a_removal_the_keyboard_is_back_on_the_crew_member_field(
+    logged_in, production, crew_member, role
+):
+    added = logged_in.post(ADD_URL, {"crew_member": crew_member.pk, "role": role.pk}, **HTMX)
+    removed = logged_in.post(f"/assignments/{Assignment.objects.get().pk}/remove/", **HTMX)
+
+    assert focused(added) == ["assign-crew_member"]
+    assert focused(removed) == ["assign-crew_member"]
+
+
+def test_after_adding_a_freelancer_the_form_stays_open_with_the_keyboard_in_it(
+    logged_in, production, role
+):
+    url = f"/productions/{production.slug}/crew/new/"
+    CrewMemberFactory(email="taken@example.com")
+
+    added = logged_in.post(url, {"name": "Noor", "role": role.pk}, **HTMX)
+    refused = logged_in.post(
+        url, {"name": "Sam", "role": role.pk, "email": "taken@example.com"}, **HTMX
+    )
+    plain = logged_in.post(url, {"name": "", "role": role.pk})
+
+    assert added.status_code == 200
+    assertContains(added, "<details open>")
+    assert focused(added) == ["new-crew-name"]
+    assert refused.status_code == 422
+    assert focused(refused) == ["new-crew-email"]
+    # Without JavaScript: the page with the form open, the keyboard in it.
+    assert plain.status_code == 422
+    assertContains(plain, "<details open>", status_code=422)
+    assert focused(plain) == ["new-crew-name"]
 
 
 def test_it_needs_a_login_to_add(client, production, crew_member, role):

@@ -172,6 +172,35 @@ def test_with_htmx_a_saved_stage_reloads_the_page(production, manager):
     assert response["HX-Redirect"].startswith(f"/productions/{production.slug}/#stage-")
 
 
+def test_a_stage_added_on_the_production_page_reloads_it_not_just_scrolls(production, manager):
+    """From the production page the redirect differs only by its #fragment,
+    which a browser takes as a scroll, not a load: the new stage would not
+    show (and a second Add would add it twice). HX-Refresh reloads it."""
+    page = f"http://testserver/productions/{production.slug}/"
+    data = {"name": "Catering", "phase": "production"}
+    client = client_for(manager)
+
+    on_the_page = client.post(
+        add_url(production), data, headers={**HTMX["headers"], "HX-Current-URL": page}
+    )
+    filtered = client.post(
+        add_url(production),
+        data | {"name": "Transport"},
+        headers={**HTMX["headers"], "HX-Current-URL": f"{page}?state=open#stage-1"},
+    )
+    on_its_own_page = client.post(
+        add_url(production),
+        data | {"name": "Security"},
+        headers={**HTMX["headers"], "HX-Current-URL": f"http://testserver{add_url(production)}"},
+    )
+
+    assert on_the_page["HX-Redirect"].startswith(f"/productions/{production.slug}/#stage-")
+    assert on_the_page["HX-Refresh"] == "true"
+    # Another address (a filter, the form's own page): the redirect loads it anyway.
+    assert "HX-Refresh" not in filtered
+    assert "HX-Refresh" not in on_its_own_page
+
+
 @pytest.mark.parametrize(
     "data",
     [

@@ -46,8 +46,38 @@ def test_it_404s_for_an_unknown_stage(logged_in):
 
 
 @pytest.mark.django_db
-def test_it_is_post_only(logged_in):
-    assert logged_in.get(url(StageFactory())).status_code == 405
+def test_a_get_is_the_cancel_of_mark_done_anyway(logged_in):
+    """Cancel asks for the status as it is, focus on Set (the Cancel link goes
+    with the swap); without JavaScript it goes back to the stage."""
+    stage = StageFactory()
+    ChecklistItemFactory(stage=stage)
+
+    plain = logged_in.get(url(stage))
+    fragment = logged_in.get(url(stage), headers={"HX-Request": "true"})
+
+    assert plain.status_code == 302
+    assert plain["Location"] == f"/productions/{stage.production.slug}/#stage-{stage.pk}"
+    assert fragment.status_code == 200
+    assert b"<html" not in fragment.content
+    assert f'id="stage-{stage.pk}-set" autofocus>'.encode() in fragment.content
+    assert "HX-Request" in fragment["Vary"]
+    assert logged_in.delete(url(stage)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_mark_done_anyway_brings_focus_back_to_set_and_a_plain_set_leaves_it(logged_in):
+    stage = StageFactory()
+    ChecklistItemFactory(stage=stage)
+    htmx = {"headers": {"HX-Request": "true"}}
+
+    asked = logged_in.post(url(stage), {"status": "done"}, **htmx)
+    anyway = logged_in.post(url(stage), {"status": "done", "confirmed": "on"}, **htmx)
+    plain = logged_in.post(url(stage), {"status": "blocked"}, **htmx)
+
+    assert b"Mark done anyway" in asked.content
+    assert f'id="stage-{stage.pk}-set" autofocus>'.encode() in anyway.content
+    # A plain Set keeps its own button (same id): nothing to move.
+    assert f'id="stage-{stage.pk}-set">'.encode() in plain.content
 
 
 @pytest.mark.django_db

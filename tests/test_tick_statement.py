@@ -176,3 +176,10 @@ def test_each_connection_prepares_the_statement_once(production, stage, editor):
     assert len(prepares) <= 1  # none if an earlier test on this connection prepared it
     assert not [q for q in later.captured_queries if q["sql"].startswith("PREPARE")]
     assert all(ChecklistItem.objects.get(pk=item.pk).done for item in items)
+
+
+@pytest.mark.parametrize("pk", [2**63, 10**20])
+def test_an_id_past_the_bigint_range_is_a_404_not_a_500(production, editor, pk):
+    response = client_for(editor).post(f"/items/{pk}/toggle/", {"done": "1"}, **HTMX)
+
+    assert response.status_code == 404

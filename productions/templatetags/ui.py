@@ -88,7 +88,8 @@ def stage_head(context, stage, can):
 
 @register.simple_tag(takes_context=True)
 def stage_status(context, stage, can):
-    return mark_safe(stage_parts.stage_status(stage, can, context.get("csrf_token")))
+    focus = bool(context.get("status_focus"))
+    return mark_safe(stage_parts.stage_status(stage, can, context.get("csrf_token"), focus))
 
 
 @register.simple_tag(takes_context=True)

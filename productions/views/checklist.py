@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from .. import services
@@ -25,9 +26,20 @@ from .common import DETAIL, conflict_message, rebased, stage_url
 from .mywork import reschedule, work_row_page
 from .productions import ITEM_WINDOW, window
 
+# The largest id a bigint column holds.
+MAX_ID = 2**63 - 1
+
 
 def _checklist_response(
-    request, stage, can, main_html="", announce="", held_up=False, fresh=False, status=True
+    request,
+    stage,
+    can,
+    main_html="",
+    announce="",
+    held_up=False,
+    fresh=False,
+    status=True,
+    status_focus=False,
 ):
     """The swapped element plus, out of band, the progress bars it moved.
 
@@ -37,7 +49,7 @@ def _checklist_response(
     at the cost of one query. `fresh`: the service left the stage and its
     production's counters on `stage` (a tick): no query for them. `status`:
     the stage's status may have moved, so its status control is sent too
-    (else only its progress bar)."""
+    (else only its progress bar); `status_focus`: with autofocus on its Set."""
     if not fresh:
         # One query: the stage and its production, with their counters as
         # this change left them (no rows are counted).
@@ -48,6 +60,7 @@ def _checklist_response(
         stage.status_set_by = get_user_model().objects.get(pk=manual) if manual else None
     production = stage.production
     oob = {"oob": True, "stage": stage, "production": production, "can": can}
+    oob["status_focus"] = status_focus
     if status:
         html = main_html + render_to_string(f"{DETAIL}#stage-progress", oob, request)
     else:
@@ -81,10 +94,19 @@ def _item_context(item, can, **extra):
     return {"item": item, "can": can, **extra}
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def stage_status(request, stage_pk):
     stage, can = get_stage_for_user(request.user, stage_pk)
     require(can, Level.EDITOR)
+    if request.method == "GET":
+        # "Cancel" of "Mark done anyway": the status as it is, focus on Set
+        # (the Cancel link goes with the swap); without JavaScript, the stage.
+        if not request.htmx:
+            return redirect(stage_url(stage))
+        stage = Stage.objects.select_related("production", "status_set_by").get(pk=stage.pk)
+        context = {"stage": stage, "can": can, "status_focus": True}
+        return render(request, f"{DETAIL}#stage-progress", context)
     form = StageStatusForm(request.POST)
     confirm = gated = None
     if form.is_valid():
@@ -103,7 +125,9 @@ def stage_status(request, stage_pk):
         else:
             if not request.htmx:
                 return redirect(stage_url(stage))
-            return _checklist_response(request, stage, can, held_up=True)
+            # After "Mark done anyway" (its button goes with the swap) focus comes back to Set.
+            confirmed = form.cleaned_data["confirmed"]
+            return _checklist_response(request, stage, can, held_up=True, status_focus=confirmed)
 
     status = 200 if confirm else 422
     stage = Stage.objects.select_related("production", "status_set_by").get(pk=stage.pk)
@@ -194,7 +218,8 @@ def item_toggle(request, pk):
     done = request.POST.get("done") in ("1", "true", "on")
     # The common case in one statement (PostgreSQL), access checked in it;
     # anything else the usual way, which tells a 404 from a 403 from a replay.
-    ticked = services.tick(pk, done, by=request.user)
+    # An id past PostgreSQL's bigint would fail in the statement: no item has it.
+    ticked = services.tick(pk, done, by=request.user) if pk <= MAX_ID else None
     if ticked:
         item, can, status_moved = ticked.item, ticked.access, ticked.status_moved
     else:

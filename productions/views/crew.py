@@ -18,15 +18,18 @@ from .common import DETAIL
 from .productions import crew_context, detail_context
 
 
-def _crew_answer(request, production, can, status=200, **forms):
+def _crew_answer(request, production, can, status=200, focus="assign", **forms):
     """The crew panel with its forms open: whoever just used one may well
-    assign or add someone else next."""
+    assign or add someone else next. `focus`: the form the keyboard goes back
+    to ("assign" or "freelancer"; its first field with an error, else its
+    first field), as the button just used goes with the swap."""
     if request.htmx:
-        context = crew_context(request, production, can, crew_forms=True, **forms)
+        context = crew_context(request, production, can, crew_forms=True, crew_focus=focus, **forms)
         return render(request, f"{DETAIL}#crew", context, status=status)
     if status == 200:
         return redirect(f"{production.get_absolute_url()}#crew")
-    return render(request, DETAIL, detail_context(request, production, can, **forms), status=status)
+    context = detail_context(request, production, can, crew_focus=focus, **forms)
+    return render(request, DETAIL, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,10 +40,12 @@ def assignment_add(request, slug):
     production, can = get_production_for_user(request.user, slug)
     if request.method == "GET":
         require(can, Level.EDITOR)
+        # Managers start with "Assign from the crew directory"; editors may only add.
+        focus = "assign" if can.manage else "freelancer"
         if request.htmx:
-            context = crew_context(request, production, can, crew_forms=True, crew_focus=True)
+            context = crew_context(request, production, can, crew_forms=True, crew_focus=focus)
             return render(request, f"{DETAIL}#crew", context)
-        context = detail_context(request, production, can, crew_forms=True, crew_focus=True)
+        context = detail_context(request, production, can, crew_forms=True, crew_focus=focus)
         return render(request, DETAIL, context)
     require(can, Level.MANAGER)
     form = AssignmentForm(request.POST, production=production, crew=crew_for_user(request.user))
@@ -73,8 +78,8 @@ def crew_member_add(request, slug):
     require(can, Level.EDITOR)
     form = CrewMemberForm(request.POST, auto_id="new-crew-%s")
     if not form.is_valid():
-        return _crew_answer(request, production, can, 422, crew_member_form=form)
+        return _crew_answer(request, production, can, 422, "freelancer", crew_member_form=form)
     crew_member = services.create_crew_member(production, by=request.user, **form.cleaned_data)
     if not request.htmx:
         messages.success(request, f"Added {crew_member} to the crew.")
-    return _crew_answer(request, production, can)
+    return _crew_answer(request, production, can, focus="freelancer")

@@ -3,6 +3,8 @@ up or down; and archiving a production. Without JavaScript each form posts and
 redirects; with htmx a refused form comes back as its fragment (422, or 409
 when someone else saved first) and a saved one reloads the page."""
 
+from urllib.parse import urldefrag
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
@@ -21,7 +23,13 @@ FORM = "productions/stage_form.html"
 
 def _done(request, url):
     if request.htmx:
-        return HttpResponseClientRedirect(url)
+        response = HttpResponseClientRedirect(url)
+        # From the production page to one of its stages (the stage just added
+        # there): a new #fragment only scrolls, so the page is reloaded too.
+        current = request.htmx.current_url_abs_path or ""
+        if urldefrag(current).url == urldefrag(url).url:
+            response["HX-Refresh"] = "true"
+        return response
     return redirect(url)
 
 
