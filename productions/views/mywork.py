@@ -9,14 +9,19 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from .. import services
 from ..access import Access, items_for_user, productions_for_user
 from ..forms import DateInput
 from ..models import CrewMember
 
-# Each group shows at most this many rows; the count says how many there are.
-PER_GROUP = 50
+# Each group shows this many rows at first and brings this many more at a
+# time ("Show more"); the count says how many there are.
+PER_GROUP = 10
+# How far "Show more" goes (without JavaScript the page shows them all again).
+MAX_SHOWN = 1000
+ORDER = ("due_date", "stage__production__title", "pk")
 
 
 @dataclass
@@ -25,6 +30,10 @@ class Group:
     label: str
     items: list
     total: int
+    # "Show more": without JavaScript, this page with more of the group; with
+    # htmx, the next rows only.
+    more_url: str = ""
+    next_url: str = ""
 
 
 def _bounds(today):
@@ -38,21 +47,62 @@ def _bounds(today):
     }
 
 
-def grouped(items, today):
+def grouped(request, items, today):
     """The open items in due-date groups: one aggregate query for the counts
-    and one window query per group, however many items there are."""
+    and one window query per group, however many items there are. Each
+    group shows PER_GROUP rows, or as many as a no-JS "Show more" asked for
+    (`?show_<group>=N`)."""
     bounds = _bounds(today)
     totals = items.aggregate(
         **{key: Count("pk", filter=condition) for key, (_, condition) in bounds.items()}
     )
     groups = []
     for key, (label, condition) in bounds.items():
-        matching = items.filter(condition)
-        window = list(matching.order_by("due_date", "stage__production__title", "pk")[:PER_GROUP])
+        size = _count(request.GET.get(f"show_{key}"), PER_GROUP)
+        window = list(items.filter(condition).order_by(*ORDER)[:size])
         for item in window:
             item.can = Access(item.access_level)
-        groups.append(Group(key, label, window, totals[key]))
+        group = Group(key, label, window, totals[key])
+        if group.total > len(window):
+            group.more_url = _query(request, **{f"show_{key}": len(window) + PER_GROUP})
+            group.next_url = _query(request, group=key, offset=len(window))
+        groups.append(group)
     return groups
+
+
+def _count(value, default):
+    """A count from the query string, within PER_GROUP..MAX_SHOWN (else `default`)."""
+    if value and value.isascii() and value.isdigit():
+        return min(max(int(value), PER_GROUP), MAX_SHOWN)
+    return default
+
+
+def _query(request, **changes):
+    query = request.GET.copy()
+    query.pop("group", None), query.pop("offset", None)
+    for name, value in changes.items():
+        query[name] = value
+    return f"?{query.urlencode()}"
+
+
+def next_rows(request, items, today, **context):
+    """htmx "Show more" of one group (`?group=<key>&offset=N`): its next rows
+    and, when there are more, the next "Show more"; None when not asked."""
+    bounds = _bounds(today)
+    key = request.GET.get("group")
+    if not request.htmx or key not in bounds:
+        return None
+    offset = min(_count(request.GET.get("offset"), 0), MAX_SHOWN)
+    rows = list(items.filter(bounds[key][1]).order_by(*ORDER)[offset : offset + PER_GROUP + 1])
+    for item in rows:
+        item.can = Access(item.access_level)
+    group = Group(key, bounds[key][0], rows[:PER_GROUP], 0)
+    if len(rows) > PER_GROUP and offset + PER_GROUP < MAX_SHOWN:
+        shown = offset + PER_GROUP
+        group.more_url = _query(request, **{f"show_{key}": shown + PER_GROUP})
+        group.next_url = _query(request, group=key, offset=shown)
+    context = {**context, "group": group, "focus_first": True}
+    return render(request, "productions/_rows.html#more-rows", context)
 
 
 def _open_items(user):
@@ -60,9 +110,12 @@ def _open_items(user):
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 def my_work(request):
     today = timezone.localdate()
     items = _open_items(request.user).filter(assignee__user=request.user)
+    if more := next_rows(request, items, today):
+        return more
     productions = (
         productions_for_user(request.user)
         .active()
@@ -70,7 +123,7 @@ def my_work(request):
         .order_by("start_date", "title", "pk")[:20]
     )
     context = {
-        "groups": grouped(items, today),
+        "groups": grouped(request, items, today),
         "today": today,
         "productions": productions,
         "is_crew": CrewMember.objects.filter(user=request.user).exists(),
@@ -98,14 +151,17 @@ class EverythingDueForm(forms.Form):
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 def everything_due(request):
     form = EverythingDueForm(request.GET, user=request.user, auto_id="due-%s")
     form.is_valid()
     items = _open_items(request.user)
     if person := form.cleaned_data.get("person"):
         items = items.filter(assignee=person)
+    if more := next_rows(request, items, timezone.localdate(), show_assignee=True):
+        return more
     context = {
-        "groups": grouped(items, timezone.localdate()),
+        "groups": grouped(request, items, timezone.localdate()),
         "today": timezone.localdate(),
         "form": form,
         "show_assignee": True,
