@@ -92,3 +92,33 @@ def test_a_crew_member_sees_ticks_and_reschedules_their_items(
         group(week_group(2)).get_by_role("link", name="Tune the drums", exact=True)
     ).to_be_visible()
     assert console_errors == []
+
+
+def test_show_more_brings_the_next_rows_of_a_group_and_the_keyboard_follows(
+    page, live_server, log_in, console_errors
+):
+    lia = UserFactory(username="lia")
+    me = CrewMemberFactory(name="Lia Chen", user=lia)
+    neon = ProductionFactory(title="Neon Nights", slug="neon-nights")
+    MembershipFactory(production=neon, user=lia, level=Membership.Level.EDITOR)
+    wardrobe = StageFactory(production=neon, name="Wardrobe")
+    for n in range(15):
+        ChecklistItemFactory(
+            stage=wardrobe, assignee=me, title=f"Task {n:02}", due_date=days(400 + n)
+        )
+
+    log_in(lia, "/")
+    page.evaluate("window.noReload = true")
+    later = page.get_by_role("region", name="Later")
+    expect(later.get_by_role("link", name="Task 09", exact=True)).to_be_visible()
+    expect(later.get_by_role("link", name="Task 10", exact=True)).to_have_count(0)
+
+    more = later.get_by_role("link", name="Show more of Later")
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(later.get_by_role("link", name="Task 10", exact=True)).to_be_focused()
+    expect(later.get_by_role("link", name="Task 14", exact=True)).to_be_visible()
+    expect(later.get_by_role("link", name="Show more of Later")).to_have_count(0)
+
+    assert page.evaluate("window.noReload") is True
+    assert console_errors == []
