@@ -1,10 +1,42 @@
 import importlib
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time (each connection
+    still has its thread). On SQLite the test database lives in memory and
+    the server's threads share its one connection, which SQLite cannot use
+    from two threads at once: a page's requests that overlap (the time-zone
+    guess, a poll, a click) failed at random with "bad parameter or other
+    API misuse". PostgreSQL gives each thread its own connection and keeps
+    the threaded server."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    # A streamed answer (an export) reads the database as it goes.
+                    return [b"".join(response)]
+                finally:
+                    response.close()
+
+        super().set_app(one_at_a_time)
+
+
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(scope="session")
