@@ -11,10 +11,7 @@ from .checklist import (
     item_edit,
     item_restore,
     item_toggle,
-    stage_delete,
-    stage_deleted,
     stage_items_more,
-    stage_restore,
     stage_status,
 )
 from .crew import assignment_add, assignment_remove, crew_member_add
@@ -53,7 +50,15 @@ from .productions import (
     production_restore,
 )
 from .profile import guess_time_zone, my_settings
-from .stages import production_archive, stage_add, stage_edit, stage_move
+from .stages import (
+    production_archive,
+    stage_add,
+    stage_delete,
+    stage_deleted,
+    stage_edit,
+    stage_move,
+    stage_restore,
+)
 from .templates import (
     production_clone,
     production_save_template,

@@ -1,4 +1,4 @@
-"""Stages and checklist items: status, add, tick, edit, delete, restore, comment."""
+"""Checklist items and a stage's status: add, tick, edit, delete, restore, comment."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -14,7 +14,6 @@ from ..access import (
     Level,
     crew_for_user,
     get_deleted_item_for_user,
-    get_deleted_stage_for_user,
     get_item_for_user,
     get_stage_for_user,
     require,
@@ -352,33 +351,6 @@ def item_restore(request, pk):
         return redirect(stage_url(item.stage))
     html = render_to_string(f"{DETAIL}#item", _item_context(item, can), request)
     return _checklist_response(request, item.stage, can, html, held_up=item.required, fresh=True)
-
-
-@require_http_methods(["GET", "POST"])
-def stage_delete(request, stage_pk):
-    stage, can = get_stage_for_user(request.user, stage_pk)
-    require(can, Level.MANAGER)
-    if request.method == "POST":
-        services.delete_stage(stage, by=request.user)
-        return redirect("stage_deleted", stage_pk=stage.pk)
-    return render(request, "productions/stage_delete.html", {"stage": stage, "can": can})
-
-
-@require_safe
-def stage_deleted(request, stage_pk):
-    """The page right after a stage is deleted: what went, and Undo."""
-    stage, can = get_deleted_stage_for_user(request.user, stage_pk)
-    require(can, Level.MANAGER)
-    return render(request, "productions/stage_deleted.html", {"stage": stage, "can": can})
-
-
-@require_POST
-def stage_restore(request, stage_pk):
-    stage, can = get_deleted_stage_for_user(request.user, stage_pk)
-    require(can, Level.MANAGER)
-    stage = services.restore_stage(stage, by=request.user)
-    messages.success(request, f"Restored the stage “{stage.name}” with its items.")
-    return redirect(stage_url(stage))
 
 
 @require_http_methods(["GET", "POST"])

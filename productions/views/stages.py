@@ -1,5 +1,6 @@
 """Shaping the stages from the production page (managers): add, edit, move
-up or down; and archiving a production. Without JavaScript each form posts and
+up or down, delete (with its Undo page) and restore; and archiving a
+production. Without JavaScript each form posts and
 redirects; with htmx a refused form comes back as its fragment (422, or 409
 when someone else saved first) and a saved one reloads the page."""
 
@@ -9,10 +10,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from ..access import Level, get_production_for_user, get_stage_for_user, require
+from .. import services
+from ..access import (
+    Level,
+    get_deleted_stage_for_user,
+    get_production_for_user,
+    get_stage_for_user,
+    require,
+)
 from ..exceptions import Conflict
 from ..forms import StageForm
 from ..services.stages import DOWN, UP, add_stage, move_stage, set_archived, update_stage
@@ -129,3 +137,30 @@ def production_archive(request, slug):
     else:
         messages.success(request, f"Took {production} out of the archive.")
     return _done(request, production.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def stage_delete(request, stage_pk):
+    stage, can = get_stage_for_user(request.user, stage_pk)
+    require(can, Level.MANAGER)
+    if request.method == "POST":
+        services.delete_stage(stage, by=request.user)
+        return redirect("stage_deleted", stage_pk=stage.pk)
+    return render(request, "productions/stage_delete.html", {"stage": stage, "can": can})
+
+
+@require_safe
+def stage_deleted(request, stage_pk):
+    """The page right after a stage is deleted: what went, and Undo."""
+    stage, can = get_deleted_stage_for_user(request.user, stage_pk)
+    require(can, Level.MANAGER)
+    return render(request, "productions/stage_deleted.html", {"stage": stage, "can": can})
+
+
+@require_POST
+def stage_restore(request, stage_pk):
+    stage, can = get_deleted_stage_for_user(request.user, stage_pk)
+    require(can, Level.MANAGER)
+    stage = services.restore_stage(stage, by=request.user)
+    messages.success(request, f"Restored the stage “{stage.name}” with its items.")
+    return redirect(stage_url(stage))
