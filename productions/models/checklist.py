@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db import connections, models
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -290,9 +290,16 @@ class ChecklistItemQuerySet(models.QuerySet):
             f"SELECT * FROM ({sql.replace(marker, str(int(stage_id)))}) AS window_{number}"
             for number, stage_id in enumerate(stage_ids)
         )
-        return self.filter(pk__in=RawSQL(union, tuple(params) * len(stage_ids))).order_by(
-            "done", "position", "pk"
-        )
+        params = tuple(params) * len(stage_ids)
+        if connections[self.db].vendor == "postgresql":
+            # = ANY(ARRAY(…)): PostgreSQL reads the ids first and then the rows
+            # by primary key; with IN (…) it may hash-join the ids against a
+            # scan of the whole table (it did at 5,000 items).
+            quote = connections[self.db].ops.quote_name
+            column = f"{quote(self.model._meta.db_table)}.{quote(self.model._meta.pk.column)}"
+            condition = RawSQL(f"{column} = ANY(ARRAY({union}))", params, BooleanField())
+            return self.filter(condition).order_by("done", "position", "pk")
+        return self.filter(pk__in=RawSQL(union, params)).order_by("done", "position", "pk")
 
     def of_production(self, production):
         """Live items on the production's live stages, in the page's order."""
