@@ -48,7 +48,8 @@ def move_item(item, *, by, stage=None, before=None):
     `stage` is the target stage (its own stage when None). Moving to another
     stage moves both stages' counters; the production's total stays."""
     # Items first, then stages in pk order: the same order as the checklist
-    # services (item, then its stage), so concurrent writes cannot deadlock.
+    # services (item, then its stage), so a move cannot deadlock with them.
+    # Two moves in one stage still can: each holds its own item first.
     current = _lock_item(item.pk)
     source_id = current.stage_id
     target_id = stage.pk if stage is not None else source_id

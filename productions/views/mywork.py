@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from .. import services
 from ..access import Access, items_for_user, productions_for_user
 from ..forms import DateInput
-from ..models import CrewMember
+from ..models import ChecklistItem, CrewMember
 
 # Each group shows this many rows at first and brings this many more at a
 # time ("Show more"); the count says how many there are.
@@ -58,49 +58,73 @@ def grouped(request, items, today):
     )
     groups = []
     for key, (label, condition) in bounds.items():
-        size = _count(request.GET.get(f"show_{key}"), PER_GROUP)
+        size = _count(request.GET.get(f"show_{key}"))
         window = list(items.filter(condition).order_by(*ORDER)[:size])
         for item in window:
             item.can = Access(item.access_level)
         group = Group(key, label, window, totals[key])
         if group.total > len(window):
-            group.more_url = _query(request, **{f"show_{key}": len(window) + PER_GROUP})
-            group.next_url = _query(request, group=key, offset=len(window))
+            _offer_more(request, group, len(window))
         groups.append(group)
     return groups
 
 
-def _count(value, default):
-    """A count from the query string, within PER_GROUP..MAX_SHOWN (else `default`)."""
-    if value and value.isascii() and value.isdigit():
+def _count(value):
+    """How many rows a group shows (`?show_<group>=N`), within PER_GROUP..MAX_SHOWN."""
+    if value and len(value) <= 6 and value.isascii() and value.isdigit():
         return min(max(int(value), PER_GROUP), MAX_SHOWN)
-    return default
+    return PER_GROUP
+
+
+def _offer_more(request, group, shown):
+    """The group's "Show more", after its last row: up to MAX_SHOWN."""
+    if shown >= MAX_SHOWN or not group.items:
+        return
+    group.more_url = _query(request, **{f"show_{group.key}": shown + PER_GROUP})
+    group.next_url = _query(request, group=group.key, after=group.items[-1].pk)
 
 
 def _query(request, **changes):
     query = request.GET.copy()
-    query.pop("group", None), query.pop("offset", None)
+    query.pop("group", None), query.pop("after", None)
     for name, value in changes.items():
         query[name] = value
     return f"?{query.urlencode()}"
 
 
+def _after(last):
+    """The rows after `last` in ORDER: a keyset, so rows ticked or moved
+    out of the group meanwhile make none skipped or shown twice."""
+    due, title = last.due_date, last.stage.production.title
+    same_due = Q(due_date=due) if due is not None else Q(due_date__isnull=True)
+    later = Q(due_date__gt=due) if due is not None else Q(pk__in=[])
+    return (
+        later
+        | (same_due & Q(stage__production__title__gt=title))
+        | (same_due & Q(stage__production__title=title, pk__gt=last.pk))
+    )
+
+
 def next_rows(request, items, today, **context):
-    """htmx "Show more" of one group (`?group=<key>&offset=N`): its next rows
-    and, when there are more, the next "Show more"; None when not asked."""
+    """htmx "Show more" of one group (`?group=<key>&after=<id of the last row
+    shown>`): its next rows and, when there are more, the next "Show more";
+    None when not asked."""
     bounds = _bounds(today)
-    key = request.GET.get("group")
+    key, after = request.GET.get("group"), request.GET.get("after", "")
     if not request.htmx or key not in bounds:
         return None
-    offset = min(_count(request.GET.get("offset"), 0), MAX_SHOWN)
-    rows = list(items.filter(bounds[key][1]).order_by(*ORDER)[offset : offset + PER_GROUP + 1])
+    rows = items.filter(bounds[key][1])
+    if after.isascii() and after.isdigit() and int(after) < 2**63:
+        # The last row shown, as it is now (done or moved since, it still marks the place).
+        last = ChecklistItem.all_objects.select_related("stage__production").filter(pk=after)
+        if last := last.first():
+            rows = rows.filter(_after(last))
+    rows = list(rows.order_by(*ORDER)[: PER_GROUP + 1])
     for item in rows:
         item.can = Access(item.access_level)
     group = Group(key, bounds[key][0], rows[:PER_GROUP], 0)
-    if len(rows) > PER_GROUP and offset + PER_GROUP < MAX_SHOWN:
-        shown = offset + PER_GROUP
-        group.more_url = _query(request, **{f"show_{key}": shown + PER_GROUP})
-        group.next_url = _query(request, group=key, offset=shown)
+    if len(rows) > PER_GROUP:
+        _offer_more(request, group, PER_GROUP)
     context = {**context, "group": group, "focus_first": True}
     return render(request, "productions/_rows.html#more-rows", context)
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import services
@@ -55,6 +56,7 @@ def _with_errors(form, exc):
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def stage_add(request, slug):
     production, can = get_production_for_user(request.user, slug)
     require(can, Level.MANAGER)
@@ -76,6 +78,7 @@ def stage_add(request, slug):
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def stage_edit(request, stage_pk):
     stage, can = get_stage_for_user(request.user, stage_pk)
     require(can, Level.MANAGER)
