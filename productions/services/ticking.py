@@ -102,6 +102,9 @@ def tick(pk, done, *, by):
     nothing written). The entry is the one set_item_done() writes."""
     if connection.vendor != "postgresql" or not by.is_active or not by.is_authenticated:
         return None
+    if not 0 < pk < 2**63:
+        # Past bigint the statement would fail; no item has such an id.
+        return None
     text, (item_fields, stage_fields, production_fields, crew_fields) = _statement()
     level, level_params = level_sql(by, "s.production_id")
     now = timezone.now()

@@ -86,7 +86,8 @@ def _offer_more(request, group, shown):
 
 def _query(request, **changes):
     query = request.GET.copy()
-    query.pop("group", None), query.pop("after", None)
+    for name in ("group", "after"):
+        query.pop(name, None)
     for name, value in changes.items():
         query[name] = value
     return f"?{query.urlencode()}"
