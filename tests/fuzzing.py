@@ -16,9 +16,9 @@ Every example runs in the test's transaction, so state accumulates; views
 that delete things get fresh objects for each example.
 
 The strategies, the request helper and the checks are here; the tests are in
-tests/test_fuzz_forms.py (forms, deleting and restoring, the invitation
-form), tests/test_fuzz_pages_and_urls.py (query parameters, ids and slugs in
-paths, the admin's search) and tests/test_fuzz_volume.py (enough requests).
+tests/fuzz/test_forms.py (forms, deleting and restoring, the invitation
+form), tests/fuzz/test_pages_and_urls.py (query parameters, ids and slugs in
+paths, the admin's search) and tests/fuzz/test_volume.py (enough requests).
 """
 
 import datetime
@@ -60,7 +60,7 @@ def fuzz_settings(examples):
 
 @contextmanager
 def counting(name):
-    """Counts the requests the test `name` sends, for tests/test_fuzz_volume.py."""
+    """Counts the requests the test `name` sends, for tests/fuzz/test_volume.py."""
     start = REQUESTS["count"]
     yield
     REQUESTS["tests"][name] = REQUESTS["count"] - start

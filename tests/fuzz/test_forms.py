@@ -24,39 +24,14 @@ from tests.fuzzing import (
     all_ids,
     assert_log_adds_up,
     baseline,
-    counting,
-    foreign_production,
     form_data,
     fuzz_settings,
     post_checked,
     send,
 )
-from tests.urlcases import build_world, snapshot
+from tests.urlcases import snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _counted(request):
-    with counting(request.node.name):
-        yield
-
-
-@pytest.fixture
-def world(production, cast):
-    return build_world(production, cast)
-
-
-@pytest.fixture
-def foreign(db):
-    """A production none of the cast belongs to, with one of everything
-    (see tests/fuzzing.py)."""
-    return foreign_production()
-
-
-@pytest.fixture
-def clients(cast):
-    return {"editor": client_for(cast["editor"]), "manager": client_for(cast["manager"])}
 
 
 PRODUCTION_FIELDS = [

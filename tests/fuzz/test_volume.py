@@ -1,25 +1,25 @@
-"""The fuzzing as a whole: the tests/test_fuzz_*.py files before this one
+"""The fuzzing as a whole: the tests/fuzz/test_*.py files before this one
 (pytest collects a folder's files in name order) sent at least MIN_REQUESTS
 requests, printed per test with `pytest -s`.
 """
 
 import pytest
 
+from tests.fuzz.test_forms import FORMS
+from tests.fuzz.test_pages_and_urls import QUERIES
 from tests.fuzzing import MIN_REQUESTS, REQUESTS
-from tests.test_fuzz_forms import FORMS
-from tests.test_fuzz_pages_and_urls import QUERIES
 
 # One test per form and per page, and the five others (three in
-# tests/test_fuzz_forms.py, two in tests/test_fuzz_pages_and_urls.py).
+# tests/fuzz/test_forms.py, two in tests/fuzz/test_pages_and_urls.py).
 FUZZ_TESTS = len(FORMS) + len(QUERIES) + 5
 
 
 def test_enough_requests_were_sent():
-    """Runs after the other tests/test_fuzz_*.py files (pytest collects them
+    """Runs after the other tests/fuzz/test_*.py files (pytest collects them
     in name order): the fuzzing sent at least MIN_REQUESTS requests."""
     print(f"\nfuzz requests: {REQUESTS['count']} from {len(REQUESTS['tests'])} tests")
     for name, count in REQUESTS["tests"].items():
         print(f"  {count:6} {name}")
     if len(REQUESTS["tests"]) < FUZZ_TESTS:
-        pytest.skip("counts only when every test of the tests/test_fuzz_*.py files ran")
+        pytest.skip("counts only when every test of the tests/fuzz/test_*.py files ran")
     assert REQUESTS["count"] >= MIN_REQUESTS
