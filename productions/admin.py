@@ -41,7 +41,19 @@ class SafeAutocompleteSelect(AutocompleteSelect):
         return super().optgroups(name, valid, attr)
 
 
-class SafeAutocomplete:
+# Longer admin searches are cut here: nobody searches with more, and SQLite
+# refuses a LIKE pattern past 50,000 bytes (a 500, found by the fuzzer).
+MAX_SEARCH = 200
+
+
+class BoundedSearch:
+    """Admin mixin: the search term (changelist and autocomplete) is cut to MAX_SEARCH."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term[:MAX_SEARCH])
+
+
+class SafeAutocomplete(BoundedSearch):
     """Admin mixin: autocomplete fields use SafeAutocompleteSelect."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -97,7 +109,7 @@ class ProductionAdminForm(forms.ModelForm):
 
 
 @admin.register(CrewRole)
-class CrewRoleAdmin(admin.ModelAdmin):
+class CrewRoleAdmin(BoundedSearch, admin.ModelAdmin):
     list_display = ["name", "department", "description"]
     list_filter = ["department"]
     search_fields = ["name", "description"]
@@ -204,7 +216,7 @@ class ChecklistItemTemplateInline(admin.TabularInline):
 
 
 @admin.register(StageTemplate)
-class StageTemplateAdmin(admin.ModelAdmin):
+class StageTemplateAdmin(BoundedSearch, admin.ModelAdmin):
     list_display = ["name", "kind", "phase", "position"]
     list_filter = ["kind", "phase"]
     search_fields = ["name"]
@@ -244,7 +256,7 @@ class MembershipAdmin(LoggedAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(BoundedSearch, admin.ModelAdmin):
     """The log is written by the app; the admin only reads it."""
 
     list_display = ["created_at", "production", "actor_name", "kind", "subject"]

@@ -222,3 +222,11 @@ def test_moving_an_item_to_another_production_in_the_admin_recounts_both(admin_c
 
     assert wrong_counters() == []
     assert Production.objects.get(pk=production.pk).item_count == 0
+
+
+def test_a_very_long_admin_search_is_cut_not_a_500(admin_client):
+    ProductionFactory()
+
+    response = admin_client.get("/admin/productions/production/", {"q": "x" * 60_000})
+
+    assert response.status_code == 200
