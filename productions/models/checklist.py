@@ -278,19 +278,24 @@ class ChecklistItemQuerySet(models.QuerySet):
         so no row past a window is read however long the stage."""
         if not stage_ids:
             return self.none()
-        # Compiled once, with a marker where each part puts its stage's id (an
-        # int from the database, written in as a number).
+        # Compiled once, with a marker where each part takes its stage's id
+        # (a parameter, so a precompiled page query can put in others).
         marker = "(window_stage)"
         ids = self.filter(stage_id=RawSQL(marker[1:-1], ())).order_by("done", "position", "pk")
         sql, params = ids.values("pk")[:size].query.get_compiler(using=self.db).as_sql()
         assert sql.count(marker) == 1, sql
+        before = sql[: sql.index(marker)].count("%s")
+        sql = sql.replace(marker, "%s")
         # Each part in a subquery of its own: SQLite refuses LIMIT in a bare
         # part of a UNION.
         union = " UNION ALL ".join(
-            f"SELECT * FROM ({sql.replace(marker, str(int(stage_id)))}) AS window_{number}"
-            for number, stage_id in enumerate(stage_ids)
+            f"SELECT * FROM ({sql}) AS window_{number}" for number in range(len(stage_ids))
         )
-        params = tuple(params) * len(stage_ids)
+        params = tuple(
+            param
+            for stage_id in stage_ids
+            for param in (*params[:before], stage_id, *params[before:])
+        )
         if connections[self.db].vendor == "postgresql":
             # = ANY(ARRAY(…)): PostgreSQL reads the ids first and then the rows
             # by primary key; with IN (…) it may hash-join the ids against a

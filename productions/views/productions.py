@@ -30,13 +30,53 @@ from ..forms import (
     ProductionFilterForm,
     ProductionForm,
 )
-from ..models import Activity, ChecklistItem, CrewRole
+from ..models import Activity, Assignment, ChecklistItem, CrewRole, Stage
+from ..precompiled import Precompiled
 from .bulk import bulk_page_context
 from .common import DETAIL, conflict_message, rebased
 from .live import last_activity_id, live_etag
 from .templates import create_production_from_form, new_production_form
 
 PRODUCTIONS_PER_PAGE = 25
+# Rows a stage shows at first, and loads at a time as the user scrolls.
+ITEM_WINDOW = 10
+
+
+# The production page's queries, built and compiled once (precompiled.py).
+def _checklist_stages(production_id):
+    # Each stage also carries the production's last activity entry (the same
+    # on every row): where the page's live updates start.
+    last = Activity.objects.filter(production_id=production_id).order_by("-pk").values("pk")[:1]
+    return (
+        Stage.objects.filter(production_id=production_id)
+        .for_checklist()
+        .with_open_required()
+        .annotate(last_activity=models.Subquery(last))
+    )
+
+
+CHECKLIST_STAGES = Precompiled(_checklist_stages)
+CHECKLIST_WINDOWS = Precompiled(
+    lambda stage_ids: ChecklistItem.objects.for_checklist().first_windows(
+        stage_ids, ITEM_WINDOW + 1
+    )
+)
+PRODUCTION_CREW = Precompiled(
+    lambda production_id: (
+        Assignment.objects.filter(production_id=production_id)
+        .select_related("crew_member", "role")
+        .order_by("crew_member__name", "role__name")
+    )
+)
+
+
+def _fetch_mode():
+    """Strict fetching (tests, DEBUG) turns a relation a template reads
+    without it being loaded into an error; in production a slip costs one
+    query for all peers instead of one per row."""
+    return models.FETCH_RAISE if settings.STRICT_FETCHING else models.FETCH_PEERS
+
+
 # A refused crew form, given back to detail_context() to show with its errors.
 CREW_FORMS = ("assignment_form", "crew_member_form")
 
@@ -50,9 +90,7 @@ def crew_context(request, production, can, crew_forms=False, crew_focus=False, *
     context = {
         "production": production,
         "can": can,
-        "assignments": production.assignments.select_related("crew_member", "role").order_by(
-            "crew_member__name", "role__name"
-        ),
+        "assignments": PRODUCTION_CREW(production_id=production.pk, fetch_mode=_fetch_mode()),
         "crew_forms": False,
     }
     if not (crew_forms or forms) or not can.edit:
@@ -74,28 +112,24 @@ def crew_context(request, production, can, crew_forms=False, crew_focus=False, *
 
 
 def detail_context(request, production, can, crew_forms=False, **extra):
-    # Strict fetching (tests, DEBUG) turns a relation the template reads without
-    # it being loaded here into an error; in production a slip costs one query
-    # for all peers instead of one per item.
-    fetch_mode = models.FETCH_RAISE if settings.STRICT_FETCHING else models.FETCH_PEERS
+    fetch_mode = _fetch_mode()
     filter_form = ChecklistFilterForm(request.GET)
     filters = filter_form.filters()
     # One query for the stages, each with its open required items (which
     # stage holds the production up) and, the same on every row, where live
     # updates start: the last activity entry, read before the rows, so a
     # change committed while the page renders is sent again, not missed.
-    last = Activity.objects.filter(production=production).order_by("-pk").values("pk")[:1]
-    stages = list(
-        production.stages.for_checklist()
-        .with_open_required()
-        .annotate(last_activity=models.Subquery(last))
-        .fetch_mode(fetch_mode)
-    )
+    stages = CHECKLIST_STAGES(production_id=production.pk, fetch_mode=fetch_mode)
+    for stage in stages:
+        stage.production = production
     after = (stages[0].last_activity or 0) if stages else last_activity_id(production)
     # Each stage shows a window of its rows (one more is read to know whether
     # there are more): the page costs the same at 10 items as at 100,000.
-    items = ChecklistItem.objects.for_checklist().filtered(production, filters)
-    first_windows(stages, items.fetch_mode(fetch_mode))
+    if filters:
+        items = ChecklistItem.objects.for_checklist().filtered(production, filters)
+        first_windows(stages, items.fetch_mode(fetch_mode))
+    else:
+        first_windows(stages)
     if filters:
         # "Showing N matching items" per stage: one grouped count, only when
         # filtered (the progress bars keep counting the whole stage).
@@ -138,16 +172,19 @@ def detail_context(request, production, can, crew_forms=False, **extra):
     }
 
 
-# Rows a stage shows at first, and loads at a time as the user scrolls.
-ITEM_WINDOW = 10
-
-
-def first_windows(stages, items):
+def first_windows(stages, items=None):
     """Give each stage its first window of `items` (see window()), all in one
     query: a small indexed LIMIT per stage, joined (a window function over
-    the production's rows would read every one of them)."""
+    the production's rows would read every one of them). Without `items`,
+    every live item (the query precompiled)."""
     rows = {stage.pk: [] for stage in stages}
-    for row in items.first_windows(list(rows), ITEM_WINDOW + 1):
+    if not rows:
+        return stages
+    if items is None:
+        found = CHECKLIST_WINDOWS(stage_ids=list(rows), fetch_mode=_fetch_mode())
+    else:
+        found = items.first_windows(list(rows), ITEM_WINDOW + 1)
+    for row in found:
         rows[row.stage_id].append(row)
     for stage in stages:
         for row in rows[stage.pk]:
