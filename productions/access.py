@@ -24,6 +24,7 @@ from django.db.models import (
     Q,
     Value,
 )
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -38,6 +39,7 @@ from .models import (
     Production,
     Stage,
 )
+from .precompiled import Precompiled
 
 Level = Membership.Level
 
@@ -105,10 +107,14 @@ def _with_level(queryset, user, production_field):
     build than a subquery, and every view's lookup goes through here."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if user.is_staff:
+    return _with_level_of(queryset, user.is_staff, user.pk, production_field)
+
+
+def _with_level_of(queryset, staff, user_id, production_field):
+    if staff:
         return queryset.annotate(access_level=Value(Level.MANAGER, IntegerField()))
     memberships = "memberships" if production_field == "pk" else f"{production_field}__memberships"
-    return queryset.filter(**{f"{memberships}__user": user}).annotate(
+    return queryset.filter(**{f"{memberships}__user_id": user_id}).annotate(
         access_level=F(f"{memberships}__level")
     )
 
@@ -144,8 +150,22 @@ def deleted_productions_for_user(user):
     return queryset.filter(access_level__gte=Level.MANAGER)
 
 
+# The lookup every production page starts with, compiled once (precompiled.py).
+_PRODUCTION_BY_SLUG = Precompiled(
+    lambda staff, slug, user_id=None: _with_level_of(
+        Production.objects.filter(slug=slug), staff, user_id, "pk"
+    )
+)
+
+
 def get_production_for_user(user, slug):
-    return _lookup(Production.objects.all(), user, "pk", slug=slug)
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("No such production.")
+    who = {} if user.is_staff else {"user_id": user.pk}
+    found = _PRODUCTION_BY_SLUG(user.is_staff, slug=slug, **who)
+    if not found:
+        raise Http404("No such production.")
+    return found[0], Access(found[0].access_level)
 
 
 def get_deleted_production_for_user(user, pk):

@@ -9,13 +9,13 @@ production_detail.html calls this, so every page and fragment that shows a
 row still goes through that one partial.
 """
 
+import functools
 import html
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
 from django.utils.text import normalize_newlines
 
@@ -52,6 +52,26 @@ def pct5(percent):
     return min(max(rounded, 5), 95)
 
 
+@functools.lru_cache(maxsize=64)
+def _month_names(language):
+    """The "M" of Django's date formats (Jan … Dec) in `language` (the
+    active one when first asked for), escaped."""
+    return ("", *(esc(str(MONTHS_3[month]).title()) for month in range(1, 13)))
+
+
+def day_month(value, year=False):
+    """date_format(value, "j M") ("3 Mar"; "j M Y" with `year`) without
+    Django's format machinery, which cost more than the row around it."""
+    month = _month_names(translation.get_language())[value.month]
+    return f"{value.day} {month} {value.year}" if year else f"{value.day} {month}"
+
+
+def day_month_time(value):
+    """date_format(value, "j M, H:i") of an aware datetime, in the current time zone."""
+    value = timezone.localtime(value)
+    return f"{day_month(value)}, {value.hour:02d}:{value.minute:02d}"
+
+
 def due_label(due, done=False):
     """ "due 3 Mar", marked (class and words) when it is today or past.
 
@@ -59,17 +79,17 @@ def due_label(due, done=False):
     date also says how many days overdue it is."""
     if due is None:
         return ""
-    days = (timezone.localdate() - due).days
+    today = timezone.localdate()
+    days = (today - due).days
     if done or days < 0:
-        when = date_format(due, "j M Y" if due.year != timezone.localdate().year else "j M")
-        return format_html('<span class="due">due {}</span>', when)
+        return mark_safe(
+            f'<span class="due">due {day_month(due, year=due.year != today.year)}</span>'
+        )
     if days == 0:
         return mark_safe('<span class="due due-today">due today</span>')
-    return format_html(
-        '<span class="due due-overdue">due {} · {} day{} overdue</span>',
-        date_format(due, "j M"),
-        days,
-        "" if days == 1 else "s",
+    return mark_safe(
+        f'<span class="due due-overdue">due {day_month(due)} · {days}'
+        f" day{'' if days == 1 else 's'} overdue</span>"
     )
 
 
@@ -121,7 +141,7 @@ def _details(item):
     if item.due_date:
         parts.append(f'<span class="me-2">{due_label(item.due_date, item.done)}</span>')
     if item.done:
-        when = date_format(timezone.localtime(item.done_at), "j M, H:i") if item.done_at else ""
+        when = day_month_time(item.done_at) if item.done_at else ""
         by = item.done_by if item.done_by_id is not None else None
         by = f" by {esc(by.get_username())}" if by is not None else ""
         parts.append(f"<span>done {esc(when)}{by}</span>")

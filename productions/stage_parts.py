@@ -12,10 +12,9 @@ Every value from the database or the user is escaped once, by esc().
 """
 
 from django.template.defaulttags import querystring
-from django.utils.formats import date_format
 
 from .models import Stage
-from .rows import due_label, esc, object_path, pct5
+from .rows import day_month, due_label, esc, item_row, object_path, pct5
 
 DISABLED = " disabled"
 
@@ -65,7 +64,7 @@ def stage_head(stage, can, csrf_token, first=False, last=False):
     pk, name = int(stage.pk), esc(stage.name)
     parts = [f'<span class="badge text-bg-light border">{esc(stage.get_phase_display())}</span>']
     if stage.start_date:
-        start = esc(date_format(stage.start_date, "j M"))
+        start = day_month(stage.start_date)
         parts.append(f'<span class="text-body-secondary">from {start}</span>')
     if stage.due_date:
         parts.append(str(due_label(stage.due_date, stage.is_done)))
@@ -163,10 +162,49 @@ def show_more(context, stage):
     """The "Show more" row that loads the stage's next window as it comes
     into view; its link carries the page's whole filter and the cursor."""
     pk = int(stage.pk)
-    url = object_path("stage_items_more", pk) + esc(querystring(context, after=stage.more_after))
+    request = context.get("request")
+    if request is not None and not request.GET:
+        # No filter (most pages): only the cursor, as {% querystring %} writes it.
+        query = f"?after={esc(stage.more_after)}"
+    else:
+        query = esc(querystring(context, after=stage.more_after))
+    url = object_path("stage_items_more", pk) + query
     return (
         f'<li id="stage-{pk}-more" class="list-group-item text-center">'
         f'<a class="btn btn-sm btn-link" href="{url}" hx-get="{url}"'
         f' hx-trigger="revealed, click" hx-target="#stage-{pk}-more" hx-swap="outerHTML">'
         f"Show more of {esc(stage.name)}</a></li>"
+    )
+
+
+def stage_section(context, stage, can, first=False, last=False):
+    """The stage's whole card as a page shows it (the stage-section partial):
+    head, status and bar, its first window of rows, "Show more" and the add
+    box, each the same markup as the partial of that name (which fragments
+    still send on their own). Built in one go, the card costs no template
+    machinery per stage. `first` and `last`: its move arrows are off."""
+    pk = int(stage.pk)
+    token = context.get("csrf_token")
+    focus, moved = context.get("focus"), context.get("moved")
+    matching = ""
+    if context.get("filtered"):
+        count = int(stage.matching)
+        matching = (
+            '<div class="small fw-semibold mt-1 stage-matching">'
+            f"Showing {count} matching item{'' if count == 1 else 's'}</div>"
+        )
+    rows = "".join(item_row(item, can, focus=focus, moved=moved) for item in stage.window)
+    more = show_more(context, stage) if stage.more_after else ""
+    add = ""
+    if can.edit:
+        form = add_item_form(stage, context.get("add_item_form"), token)
+        add = f'<div class="card-body">{form}</div>'
+    status = stage_status(stage, can, token, bool(context.get("status_focus")))
+    return (
+        f'<section id="stage-{pk}" class="card mb-3" aria-labelledby="stage-{pk}-name">'
+        f'<div class="card-header">{stage_head(stage, can, token, first=first, last=last)}'
+        f'<div id="stage-{pk}-progress" class="mt-2">{status}{stage_bar(stage)}</div>'
+        f"{matching}</div>"
+        f'<ul class="list-group list-group-flush" id="stage-{pk}-items">{rows}{more}</ul>'
+        f"{add}</section>"
     )

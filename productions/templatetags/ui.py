@@ -87,6 +87,17 @@ def stage_head(context, stage, can):
 
 
 @register.simple_tag(takes_context=True)
+def stage_section(context, stage, can):
+    """The stage's whole card; the arrows of the loop's first and last are off."""
+    loop = context.get("forloop") or {}
+    return mark_safe(
+        stage_parts.stage_section(
+            context, stage, can, first=loop.get("first", False), last=loop.get("last", False)
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
 def stage_status(context, stage, can):
     focus = bool(context.get("status_focus"))
     return mark_safe(stage_parts.stage_status(stage, can, context.get("csrf_token"), focus))
