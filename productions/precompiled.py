@@ -6,7 +6,8 @@ small queries a page makes: the production page spent a third of its time
 there. A `Precompiled` query is built once per variant and database from
 stand-in values, and compiled; each call runs that SQL with the caller's
 values where the stand-ins were, and turns the rows into model instances the
-ORM's own way (select_related objects, annotations, fetch mode).
+ORM's own way (select_related objects, annotations, fetch mode). On
+PostgreSQL the statement is also PREPAREd, once per connection (prepared.py).
 
 Only values that reach the SQL as parameters may change between calls: ints
 (ids), strings (slugs) and lists of ints (a list's length is part of the
@@ -18,6 +19,8 @@ import copy
 from itertools import count
 
 from django.db import models
+
+from .prepared import prepared
 
 _numbers = count(1)
 
@@ -32,6 +35,20 @@ def _stand_in(value):
     if isinstance(value, str):
         return f"\x1fprecompiled-{number}\x1f"
     raise TypeError(f"A precompiled query takes ints, strings and lists of ints, not {value!r}.")
+
+
+_INTS = {"Int2": "smallint", "Int4": "integer", "Int8": "bigint"}
+
+
+def _pg_type(param):
+    """The PostgreSQL type to PREPARE a parameter like `param` as, or None."""
+    if isinstance(param, bool):
+        return "boolean"
+    if isinstance(param, int):
+        return _INTS.get(type(param).__name__, "bigint")
+    if isinstance(param, str):
+        return "text"
+    return None
 
 
 def _shape(values):
@@ -53,7 +70,7 @@ class Precompiled:
         key = (using, variant, _shape(values))
         if key not in self.compiled:
             self.compiled[key] = self._compile(variant, using, values)
-        queryset, state, sql, slots = self.compiled[key]
+        queryset, state, sql, slots, types = self.compiled[key]
         params = [
             param if name is None else values[name] if index is None else values[name][index]
             for name, index, param in slots
@@ -63,7 +80,12 @@ class Precompiled:
         query = copy.copy(queryset.query)
         compiler = query.get_compiler(using=using)
         compiler.__dict__.update(state)
-        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        if types is None:
+            compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        else:
+            # On PostgreSQL, planned once per connection too.
+            connection = compiler.connection
+            compiler.as_sql = lambda *args, **kwargs: prepared(connection, sql, params, types)
         query.get_compiler = lambda *args, **kwargs: compiler
         rows = type(queryset)(model=queryset.model, query=query, using=using)
         return list(rows.fetch_mode(fetch_mode))
@@ -90,4 +112,9 @@ class Precompiled:
             for name in ("select", "klass_info", "annotation_col_map", "col_count")
         }
         state["has_extra_select"] = compiler.has_extra_select
-        return queryset, state, sql, slots
+        types = None
+        if compiler.connection.vendor == "postgresql":
+            types = tuple(_pg_type(param) for param in params)
+            if None in types:
+                types = None  # a parameter of a kind not declared here: not prepared
+        return queryset, state, sql, slots, types

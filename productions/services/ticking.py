@@ -15,8 +15,6 @@ set_item_done(), which say which of those it was.
 """
 
 import functools
-import re
-import weakref
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -24,6 +22,7 @@ from django.utils import timezone
 
 from ..access import Access, Level, level_sql
 from ..models import Activity, ChecklistItem, CrewMember, Production, Stage
+from ..prepared import prepared
 from .activity import Kind
 from .checklist import _auto_status
 from .returning import from_rows
@@ -126,7 +125,7 @@ def tick(pk, done, *, by):
     ]
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(*_prepared(cursor, text.replace("{level}", level), params))
+            cursor.execute(*prepared(connection, text.replace("{level}", level), params))
             row = cursor.fetchone()
         if row is None:
             # Nothing to do here, or a stage or production went meanwhile
@@ -152,25 +151,6 @@ def tick(pk, done, *, by):
         stage.production = production
         item.stage = stage
     return Ticked(item, Access(level[0]), moved)
-
-
-# The statements this database connection has prepared (by name): planning
-# this one costs more than running it, so each connection plans it once.
-_PREPARED = weakref.WeakKeyDictionary()
-
-
-def _prepared(cursor, text, params):
-    """EXECUTE of `text` PREPAREd on this connection (once per connection and
-    statement text: staff and members differ), with `params`."""
-    raw = connection.connection
-    names = _PREPARED.setdefault(raw, {})
-    name = names.get(text)
-    if name is None:
-        name = f"bts_tick_{len(names)}"
-        numbered = iter(range(1, len(params) + 1))
-        cursor.execute(f"PREPARE {name} AS {re.sub('%s', lambda _: f'${next(numbered)}', text)}")
-        names[text] = name
-    return f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params
 
 
 def _split(row, *sizes):
