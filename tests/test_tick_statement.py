@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from productions import services
 from productions.models import Activity, ChecklistItem, Stage
+from productions.services.checklist import _auto_status
 from productions.services.counters import actual_stage_counts, recount_production
 from tests.conftest import HTMX, client_for
 from tests.factories import ChecklistItemFactory, CrewMemberFactory, StageFactory
@@ -96,6 +97,50 @@ def test_the_checklist_moves_the_stage_status(production, stage, editor):
     assert Stage.objects.get(pk=stage.pk).status == Stage.Status.DONE
     assert services.tick(item.pk, False, by=editor).status_moved
     assert Stage.objects.get(pk=stage.pk).status == Stage.Status.NOT_STARTED
+
+
+@postgresql_only
+@pytest.mark.parametrize("status", Stage.Status.values)
+@pytest.mark.parametrize("manual", [False, True])
+@pytest.mark.parametrize(
+    ("items", "done_before", "done"),
+    [
+        (1, 0, True),
+        (1, 1, False),
+        (3, 0, True),
+        (3, 1, True),
+        (3, 2, True),
+        (3, 3, False),
+        (3, 2, False),
+        (3, 1, False),
+    ],
+)
+def test_the_statement_moves_the_status_as_the_usual_way_does(
+    production, stage, editor, status, manual, items, done_before, done
+):
+    """The statement's status rule (SQL) and _auto_status() (Python) agree,
+    as does what they say about the status having moved."""
+    rows = ChecklistItemFactory.create_batch(items, stage=stage)
+    for row in rows[:done_before]:
+        services.set_item_done(row, True, by=editor)
+    target = rows[done_before - 1] if not done else rows[done_before]
+    Stage.objects.filter(pk=stage.pk).update(status=status, status_manual=manual)
+    stage.refresh_from_db()
+    expected = _auto_status(
+        Stage(
+            status=status,
+            status_manual=manual,
+            item_count=stage.item_count,
+            done_count=stage.done_count + (1 if done else -1),
+        ),
+        handed_back=False,
+    )
+
+    ticked = services.tick(target.pk, done, by=editor)
+
+    assert Stage.objects.get(pk=stage.pk).status == expected
+    assert ticked.item.stage.status == expected
+    assert ticked.status_moved == (expected != status)
 
 
 @postgresql_only

@@ -5,6 +5,8 @@ busiest write, a tick, uses it instead of locking a row, reading it and saving
 it: the UPDATE locks the row itself and hands back the values it wrote.
 """
 
+import functools
+
 from django.db import connections
 from django.db.models import sql
 
@@ -43,11 +45,7 @@ def from_rows(model, fields, rows, using):
     the model's order), converted as the ORM reads them (SQLite hands back
     text for dates)."""
     connection = connections[using]
-    converters = []
-    for field in fields:
-        column = field.get_col(model._meta.db_table)
-        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        converters.append((found, column))
+    converters = _converters(model, tuple(fields), connection)
     names = [field.attname for field in fields]
     objects = []
     for row in rows:
@@ -58,3 +56,16 @@ def from_rows(model, fields, rows, using):
             converted.append(value)
         objects.append(model.from_db(using, names, converted))
     return objects
+
+
+@functools.lru_cache(maxsize=64)
+def _converters(model, fields, connection):
+    """Each field's converters (those of the database and of the field) with
+    its column: the same for every call with the same fields (per connection:
+    the database's converters are its methods)."""
+    converters = []
+    for field in fields:
+        column = field.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        converters.append((tuple(found), column))
+    return tuple(converters)

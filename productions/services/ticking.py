@@ -2,8 +2,9 @@
 
 A tick is the write the app sees most, and its cost is round trips and ORM
 compilation rather than work: reading the item with the user's level,
-writing it, moving its stage's and production's counters and writing the
-activity entry took six statements. PostgreSQL runs them as one statement
+writing it, moving its stage's and production's counters (and the stage's
+status, as the checklist says) and writing the activity entry took seven
+statements. PostgreSQL runs them as one statement
 of data-modifying CTEs, in the usual lock order (the item, its stage, its
 production), checking access in the same statement with access.level_sql().
 
@@ -24,7 +25,6 @@ from ..access import Access, Level, level_sql
 from ..models import Activity, ChecklistItem, CrewMember, Production, Stage
 from ..prepared import prepared
 from .activity import Kind
-from .checklist import _auto_status
 from .returning import from_rows
 
 
@@ -39,6 +39,17 @@ def _columns(model, alias):
     fields = list(model._meta.concrete_fields)
     quote = connection.ops.quote_name
     return fields, ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
+
+
+# services.checklist._auto_status() in SQL, for the stage row `s` whose
+# done_count moves by the step (the tick's second parameter of that name):
+# SET expressions read the row as it was.
+_AUTO_STATUS = f"""CASE
+    WHEN s.status_manual OR s.status = '{Stage.Status.BLOCKED}' THEN s.status
+    WHEN s.item_count > 0 AND s.done_count + %s = s.item_count THEN '{Stage.Status.DONE}'
+    WHEN s.done_count + %s > 0 THEN '{Stage.Status.IN_PROGRESS}'
+    WHEN s.status = '{Stage.Status.DONE}' THEN '{Stage.Status.NOT_STARTED}'
+    ELSE s.status END"""
 
 
 @functools.cache
@@ -67,9 +78,11 @@ def _statement():
                 AND i.done = %s AND i.deleted_at IS NULL
             RETURNING {returned_item_cols}, target.level
         ), stage AS (
-            UPDATE {Stage._meta.db_table} s SET done_count = s.done_count + %s
-            FROM item WHERE s.id = item.stage_id AND s.deleted_at IS NULL
-            RETURNING s.*
+            UPDATE {Stage._meta.db_table} s
+            SET done_count = s.done_count + %s, status = {_AUTO_STATUS}
+            FROM item JOIN {Stage._meta.db_table} before ON before.id = item.stage_id
+            WHERE s.id = item.stage_id AND s.deleted_at IS NULL
+            RETURNING s.*, before.status AS status_before
         ), production AS (
             UPDATE {Production._meta.db_table} p
             SET live_version = p.live_version + 1, done_count = p.done_count + %s
@@ -85,7 +98,8 @@ def _statement():
             FROM item JOIN production ON TRUE
             RETURNING id
         )
-        SELECT {item_cols}, item.level, {stage_cols}, {production_cols}, {crew_cols}
+        SELECT {item_cols}, item.level, stage.status_before, {stage_cols}, {production_cols},
+            {crew_cols}
         FROM item
         JOIN stage ON stage.id = item.stage_id
         JOIN production ON production.id = stage.production_id
@@ -116,8 +130,10 @@ def tick(pk, done, *, by):
         by.pk if done else None,
         int(Level.EDITOR),
         not done,
+        step,  # the stage's done_count
+        step,  # its status (twice)
         step,
-        step,
+        step,  # the production's done_count
         by.pk,
         by.get_username(),
         Kind.ITEM_TICKED if done else Kind.ITEM_UNTICKED,
@@ -132,8 +148,8 @@ def tick(pk, done, *, by):
             # after the item was written: undo that, the usual way decides.
             transaction.set_rollback(True)
             return None
-        item_row, level, stage_row, production_row, crew_row = _split(
-            row, len(item_fields), 1, len(stage_fields), len(production_fields)
+        item_row, level, status_before, stage_row, production_row, crew_row = _split(
+            row, len(item_fields), 1, 1, len(stage_fields), len(production_fields)
         )
         item = from_rows(ChecklistItem, item_fields, [item_row], "default")[0]
         stage = from_rows(Stage, stage_fields, [stage_row], "default")[0]
@@ -142,12 +158,8 @@ def tick(pk, done, *, by):
         if crew_row[0] is not None:
             item.assignee = from_rows(CrewMember, crew_fields, [crew_row], "default")[0]
         item.done_by = by if done else None
-        # The checklist moves the status (a second statement, only then).
-        status = _auto_status(stage, handed_back=False)
-        moved = status != stage.status
-        if moved:
-            stage.status = status
-            Stage.all_objects.filter(pk=stage.pk).update(status=status)
+        # The statement moved the status as the checklist says (_AUTO_STATUS).
+        moved = stage.status != status_before[0]
         stage.production = production
         item.stage = stage
     return Ticked(item, Access(level[0]), moved)
