@@ -171,10 +171,9 @@ def _fragments(request, production, entries, item_ids, moved):
 
         new = stages_of(Activity.Kind.STAGE_ADDED, Activity.Kind.STAGE_RESTORED)
         edited = stages_of(Activity.Kind.STAGE_EDITED) - new
-        rows = ChecklistItem.objects.for_checklist()
         structure = {
             "stage_order": ",".join(str(stage.pk) for stage in stages),
-            "sections": first_windows([stage for stage in stages if stage.pk in new], rows),
+            "sections": first_windows([stage for stage in stages if stage.pk in new]),
             "heads": [stage for stage in stages if stage.pk in edited],
             "stages_gone": sorted(stages_of(Activity.Kind.STAGE_DELETED) - live),
             "add_item_form": AddItemForm(),

@@ -16,7 +16,7 @@ from .. import services
 from ..access import Level, get_item_for_user, get_production_for_user, get_stage_for_user, require
 from ..models import ChecklistItem, Stage
 from .common import DETAIL, stage_url
-from .productions import ITEM_WINDOW, first_windows, window
+from .productions import ITEM_WINDOW, first_windows, production_stages, window
 
 BOARD = "productions/board.html"
 FRAGMENTS = "productions/ordering_fragments.html"
@@ -160,8 +160,7 @@ def stage_reorder(request, slug):
 def board_stages(production):
     """The live stages, each with its first window of cards (one query, as
     on the production page)."""
-    stages = list(production.stages.for_checklist())
-    return first_windows(stages, ChecklistItem.objects.for_checklist())
+    return first_windows(production_stages(production))
 
 
 @require_safe

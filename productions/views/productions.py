@@ -61,6 +61,9 @@ CHECKLIST_WINDOWS = Precompiled(
         stage_ids, ITEM_WINDOW + 1
     )
 )
+PRODUCTION_STAGES = Precompiled(
+    lambda production_id: Stage.objects.filter(production_id=production_id).for_checklist()
+)
 PRODUCTION_CREW = Precompiled(
     lambda production_id: (
         Assignment.objects.filter(production_id=production_id)
@@ -170,6 +173,14 @@ def detail_context(request, production, can, crew_forms=False, **extra):
         "etag": live_etag(production, can),
         **extra,
     }
+
+
+def production_stages(production):
+    """The production's live stages in order (the board's columns)."""
+    stages = PRODUCTION_STAGES(production_id=production.pk, fetch_mode=_fetch_mode())
+    for stage in stages:
+        stage.production = production
+    return stages
 
 
 def first_windows(stages, items=None):
