@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .. import rows, stage_parts
-from ..rows import due_label, item_path, pct5
+from ..rows import due_label, esc, item_path, pct5
 
 register = template.Library()
 
@@ -43,6 +43,21 @@ def stage_options(stages, selected):
             )
         )
     return cache[key]
+
+
+@register.simple_tag
+def options(choices, current=None):
+    """The <option>s of (value, label) pairs, the one whose value reads as
+    `current` selected (none when `current` is None): one tag for the list
+    instead of a loop of template nodes per option."""
+    current = None if current is None else str(current)
+    return mark_safe(
+        "".join(
+            f'<option value="{esc(value)}"{" selected" if str(value) == current else ""}>'
+            f"{esc(label)}</option>"
+            for value, label in choices
+        )
+    )
 
 
 # Built in Python (productions/rows.py), used by templates as tags too.

@@ -37,7 +37,7 @@ def bulk_context(production, form, *, matching):
         "production": production,
         "bulk_form": form,
         "bulk_people": [(c.pk, c.name) for c in form.fields["assignee"].queryset.order_by("name")],
-        "bulk_stages": list(form.fields["stage"].queryset),
+        "stage_choices": [(stage.pk, stage.name) for stage in form.fields["stage"].queryset],
         "bulk_matching": matching,
     }
 

@@ -165,9 +165,9 @@ def detail_context(request, production, can, crew_forms=False, **extra):
         "filtered": bool(filters),
         "filter_people": sorted(people.items(), key=lambda pair: (pair[1].lower(), pair[0])),
         "filter_roles": sorted(roles.items(), key=lambda pair: (pair[1].lower(), pair[0])),
-        # The bulk form offers the same people and the stages (no query).
+        # The bulk form offers the same people; it and the exports, the stages (no query).
         "bulk_people": sorted(people.items(), key=lambda pair: (pair[1].lower(), pair[0])),
-        "bulk_stages": stages,
+        "stage_choices": [(stage.pk, stage.name) for stage in stages],
         # Where the live-update poll starts from.
         "after": after,
         "etag": live_etag(production, can),

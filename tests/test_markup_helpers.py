@@ -1,4 +1,4 @@
-"""The rows' dates read as Django's date formats would write them."""
+"""The helpers that write markup in Python: dates as Django formats them, select options."""
 
 import datetime
 import zoneinfo
@@ -34,3 +34,14 @@ def test_due_labels_name_the_date_and_what_is_overdue():
     )
     next_year = today.replace(year=today.year + 1, day=1)
     assert f"due {date_format(next_year, 'j M Y')}</span>" in due_label(next_year)
+
+
+def test_options_select_by_value_as_text_and_escape_labels():
+    from productions.templatetags.ui import options
+
+    html = options([(1, "Lia <Sound>"), ("none", "Nobody")], "1")
+    assert html == (
+        '<option value="1" selected>Lia &lt;Sound&gt;</option><option value="none">Nobody</option>'
+    )
+    assert " selected" not in options([("", "Anyone"), (2, "Bo")], None)
+    assert options([("", "Choose…")], "") == '<option value="" selected>Choose…</option>'
