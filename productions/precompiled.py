@@ -51,6 +51,15 @@ def _pg_type(param):
     return None
 
 
+def _slot(where, param):
+    """(name, index) of the value a parameter stands in for, or (None, None)
+    for a constant of the query (which may be of any kind)."""
+    try:
+        return where.get(param, (None, None))
+    except TypeError:  # unhashable: not a stand-in
+        return None, None
+
+
 def _shape(values):
     return tuple(
         (name, len(value) if isinstance(value, (list, tuple)) else type(value).__name__)
@@ -101,7 +110,7 @@ class Precompiled:
         queryset = self.build(*variant, **stand_ins).using(using)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        slots = tuple((*where.get(param, (None, None)), param) for param in params)
+        slots = tuple((*_slot(where, param), param) for param in params)
         # Every stand-in must be a parameter: one written into the SQL itself
         # (or dropped) could not be replaced.
         missing = set(where) - set(params)

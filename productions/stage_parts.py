@@ -5,8 +5,10 @@ per stage, and sent by ticks, adds and live updates; through the template
 engine they cost more than the rows they frame. Each is the whole body of a
 partial of production_detail.html (stage-head, stage-bar, show-more,
 add-item-form, production-progress) or its common part (stage-progress:
-the status form; its rare refusals stay in the template), so every page and
-fragment still goes through those partials.
+the status form; its rare refusals stay in the template), so every
+fragment still goes through those partials. stage_section() puts them
+together into the whole card (the stage-section partial), as the page shows
+it.
 
 Every value from the database or the user is escaped once, by esc().
 """
