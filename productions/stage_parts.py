@@ -129,6 +129,18 @@ def stage_status(stage, can, csrf_token, focus=False):
     )
 
 
+def stage_progress(stage, can, csrf_token, oob=False, focus=False):
+    """The stage's status area: its status (form or words) and progress bar
+    (the stage-progress partial, which adds a refusal to it when there is
+    one). `oob`: sent out of band, after a change elsewhere."""
+    pk = int(stage.pk)
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return (
+        f'<div id="stage-{pk}-progress" class="mt-2"{swap}>'
+        f"{stage_status(stage, can, csrf_token, focus)}{stage_bar(stage)}</div>"
+    )
+
+
 def add_item_form(stage, form, csrf_token):
     """The stage's "Add an item" box; `form` is an AddItemForm, bound after
     a refused add (its text and error shown again, focus on it)."""
@@ -201,12 +213,11 @@ def stage_section(context, stage, can, first=False, last=False):
     if can.edit:
         form = add_item_form(stage, context.get("add_item_form"), token)
         add = f'<div class="card-body">{form}</div>'
-    status = stage_status(stage, can, token, bool(context.get("status_focus")))
+    progress = stage_progress(stage, can, token, focus=bool(context.get("status_focus")))
     return (
         f'<section id="stage-{pk}" class="card mb-3" aria-labelledby="stage-{pk}-name">'
         f'<div class="card-header">{stage_head(stage, can, token, first=first, last=last)}'
-        f'<div id="stage-{pk}-progress" class="mt-2">{status}{stage_bar(stage)}</div>'
-        f"{matching}</div>"
+        f"{progress}{matching}</div>"
         f'<ul class="list-group list-group-flush" id="stage-{pk}-items">{rows}{more}</ul>'
         f"{add}</section>"
     )

@@ -119,6 +119,12 @@ def stage_status(context, stage, can):
 
 
 @register.simple_tag(takes_context=True)
+def stage_progress(context, stage, can, oob=False):
+    focus = bool(context.get("status_focus"))
+    return mark_safe(stage_parts.stage_progress(stage, can, context.get("csrf_token"), oob, focus))
+
+
+@register.simple_tag(takes_context=True)
 def add_item_form(context, stage, form):
     return mark_safe(stage_parts.add_item_form(stage, form, context.get("csrf_token")))
 

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from .. import services
+from .. import services, stage_parts
 from ..access import (
     Level,
     crew_for_user,
@@ -21,6 +22,7 @@ from ..access import (
 from ..exceptions import Conflict, NeedsConfirmation, StageGated
 from ..forms import AddItemForm, ChecklistFilterForm, CommentForm, ItemForm, StageStatusForm
 from ..models import Stage
+from ..rows import item_row
 from .common import DETAIL, conflict_message, rebased, stage_url
 from .mywork import reschedule, work_row_page
 from .productions import ITEM_WINDOW, window
@@ -55,18 +57,14 @@ def _checklist_response(
         manual = stage.status_manual and stage.status_set_by_id
         stage.status_set_by = get_user_model().objects.get(pk=manual) if manual else None
     production = stage.production
-    oob = {"oob": True, "stage": stage, "production": production, "can": can}
-    oob["status_focus"] = status_focus
+    # The partials' parts (stage-progress without a refusal, stage-bar,
+    # production-progress), put together here as the page does.
     if status:
-        html = main_html + render_to_string(f"{DETAIL}#stage-progress", oob, request)
+        token = get_token(request)
+        html = main_html + stage_parts.stage_progress(stage, can, token, True, status_focus)
     else:
-        bar = {**oob, "bar_oob": True}
-        html = main_html + render_to_string(f"{DETAIL}#stage-bar", bar, request)
-    html += render_to_string(
-        f"{DETAIL}#production-progress",
-        {**oob, "production_progress": production.progress},
-        request,
-    )
+        html = main_html + stage_parts.stage_bar(stage, oob=True)
+    html += stage_parts.production_progress(production.progress, oob=True)
     if held_up:
         html += held_up_html(request, production)
     response = HttpResponse(html)
@@ -232,7 +230,7 @@ def item_toggle(request, pk):
         return render(request, "productions/_rows.html#work-item", context)
     if not request.htmx:
         return redirect(stage_url(item.stage))
-    html = render_to_string(f"{DETAIL}#item", _item_context(item, can), request)
+    html = item_row(item, can)  # the `item` partial
     verb = "Ticked" if item.done else "Unticked"
     return _checklist_response(
         request,
