@@ -106,14 +106,8 @@ def stage_status(stage, can, csrf_token, focus=False):
             f"{esc(stage.get_status_display())}</span></div>"
         )
     url = object_path("stage_status", pk)
-    options = "".join(
-        f'<option value="{esc(value)}"{" selected" if value == stage.status else ""}>'
-        f"{esc(label)}</option>"
-        for value, label in Stage.Status.choices
-    )
     manual = ""
     if stage.status_manual:
-        options += '<option value="auto">Follow the checklist</option>'
         by = stage.status_set_by
         by = f" by {esc(by.get_username())}" if by is not None else ""
         manual = f'<span class="small text-body-secondary">set by hand{by}</span>'
@@ -122,10 +116,28 @@ def stage_status(stage, can, csrf_token, focus=False):
         f' mb-2" hx-post="{url}" hx-target="#stage-{pk}-progress" hx-swap="outerHTML">'
         f"{csrf_input(csrf_token)}"
         f'<label class="small text-body-secondary" for="stage-{pk}-status">Status</label>'
-        f'<select name="status" id="stage-{pk}-status"'
-        f' class="form-select form-select-sm w-auto stage-status-{status}">{options}</select>'
+        f"{status_select(stage)}"
         f'<button type="submit" class="btn btn-sm btn-outline-secondary" id="stage-{pk}-set"'
         f"{' autofocus' if focus else ''}>Set</button>{manual}</form>"
+    )
+
+
+def status_select(stage, oob=False):
+    """The status form's select, the stage's status chosen. `oob`: sent on
+    its own after a tick moved the status (the checklist never moves one set
+    by hand, so nothing else in the form changed)."""
+    pk, status = int(stage.pk), esc(stage.status)
+    options = "".join(
+        f'<option value="{esc(value)}"{" selected" if value == stage.status else ""}>'
+        f"{esc(label)}</option>"
+        for value, label in Stage.Status.choices
+    )
+    if stage.status_manual:
+        options += '<option value="auto">Follow the checklist</option>'
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return (
+        f'<select name="status" id="stage-{pk}-status"'
+        f' class="form-select form-select-sm w-auto stage-status-{status}"{swap}>{options}</select>'
     )
 
 

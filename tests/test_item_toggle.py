@@ -76,7 +76,12 @@ def test_it_answers_htmx_with_the_row_and_progress(logged_in, item):
     # The next press unticks (the button carries the state it asks for).
     assert 'name="done" value="0"' in html
     assert "by coordinator" in html
-    assert f'<div id="stage-{item.stage_id}-progress" class="mt-2" hx-swap-oob="true">' in html
+    # The checklist moved the stage to In progress: its status select and its
+    # bar come out of band.
+    assert f'<select name="status" id="stage-{item.stage_id}-status"' in html
+    assert 'stage-status-in_progress" hx-swap-oob="true">' in html
+    assert '<option value="in_progress" selected>' in html
+    assert f'<div id="stage-{item.stage_id}-bar" hx-swap-oob="true">' in html
     assert "1 of 2 done" in html
     assert '<div id="production-progress" class="mb-4" hx-swap-oob="true">' in html
     assert "1 of 2 items done (50%)" in html

@@ -231,6 +231,10 @@ def item_toggle(request, pk):
     if not request.htmx:
         return redirect(stage_url(item.stage))
     html = item_row(item, can)  # the `item` partial
+    if status_moved:
+        # The checklist moved the stage's status: its select, out of band
+        # (the form around it, and the token in it, stay as they are).
+        html += stage_parts.status_select(item.stage, oob=True)
     verb = "Ticked" if item.done else "Unticked"
     return _checklist_response(
         request,
@@ -241,7 +245,7 @@ def item_toggle(request, pk):
         held_up=item.required,
         # The service read the stage and the production's counters as it left them.
         fresh=True,
-        status=status_moved,
+        status=False,
     )
 
 

@@ -57,7 +57,9 @@ def test_it_runs_the_coordinator_flow(page, live_server, console_errors):
     first.get_by_role("button", name="Mark as done").click()
     expect(first.get_by_role("button", name="Mark as not done")).to_be_visible()
     expect(concept.get_by_text("1 of 4 done")).to_be_visible()
+    # The checklist moved the stage's status: its select came out of band.
     expect(concept.get_by_label("Status")).to_have_value("in_progress")
+    expect(concept.locator("select.stage-status-in_progress")).to_be_visible()
     expect(page.locator("#production-progress")).to_contain_text("1 of")
 
     # A stage can be flagged as blocked by hand.
