@@ -275,6 +275,28 @@ def test_an_edited_stage_arrives_as_its_head(production, wardrobe, viewer, manag
     assertNotContains(response, f'<section id="stage-{wardrobe.pk}"')
 
 
+def test_an_edited_stage_s_head_keeps_the_arrows_its_place_allows(production, wardrobe, manager):
+    # Wardrobe (1) between Casting (0) and Catering (2): both arrows on; the
+    # last stage's down arrow off.
+    StageFactory(production=production, name="Casting", position=0)
+    catering = StageFactory(production=production, name="Catering", position=2)
+    client = client_for(manager)
+    after, etag = poll_state(client, production)
+
+    update_stage(wardrobe, by=manager, name="Costumes")
+    update_stage(catering, by=manager, name="Food")
+    html = poll(client, production, after, etag).content.decode()
+
+    def disabled(stage):
+        """Whether the head's up and down arrows are off."""
+        head = html[html.index(f'<div id="stage-{stage.pk}-head"') :]
+        buttons = head[: head.index("</form>")].split('name="direction"')[1:]
+        return [" disabled " in button.split(">")[0] + " " for button in buttons]
+
+    assert disabled(wardrobe) == [False, False]
+    assert disabled(catering) == [False, True]
+
+
 def test_a_deleted_stage_is_marked_for_removal(production, wardrobe, viewer, manager):
     client = client_for(viewer)
     after, etag = poll_state(client, production)

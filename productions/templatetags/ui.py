@@ -88,15 +88,17 @@ def stage_bar(stage, oob=False):
 
 @register.simple_tag(takes_context=True)
 def stage_head(context, stage, can):
-    """The move buttons of the first and last stage of the page's loop are off."""
+    """The move buttons of the first and last stage are off: the first and
+    last of the page's loop, or of the production (`stage.first_in_order`
+    and `last_in_order`, set where a head is sent on its own)."""
     loop = context.get("forloop") or {}
     return mark_safe(
         stage_parts.stage_head(
             stage,
             can,
             context.get("csrf_token"),
-            first=loop.get("first", False),
-            last=loop.get("last", False),
+            first=getattr(stage, "first_in_order", loop.get("first", False)),
+            last=getattr(stage, "last_in_order", loop.get("last", False)),
         )
     )
 

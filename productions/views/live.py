@@ -171,6 +171,9 @@ def _fragments(request, production, entries, item_ids, moved):
 
         new = stages_of(Activity.Kind.STAGE_ADDED, Activity.Kind.STAGE_RESTORED)
         edited = stages_of(Activity.Kind.STAGE_EDITED) - new
+        # A head sent on its own: its arrows as its place in the production says.
+        for place, stage in enumerate(stages):
+            stage.first_in_order, stage.last_in_order = place == 0, place == len(stages) - 1
         structure = {
             "stage_order": ",".join(str(stage.pk) for stage in stages),
             "sections": first_windows([stage for stage in stages if stage.pk in new]),
