@@ -114,3 +114,14 @@ def test_it_needs_a_login(client, item):
     assert response.url.startswith("/login/")
     item.refresh_from_db()
     assert not item.done
+
+
+@pytest.mark.parametrize("value", ["2", "yes", "-1", "1 ", "tru\u0000e", "x" * 5000])
+def test_a_done_value_that_is_neither_1_nor_0_is_refused(logged_in, user, item, value):
+    services.set_item_done(item, True, by=user)
+
+    response = logged_in.post(url(item), {"done": value}, **HTMX)
+
+    assert response.status_code == 400
+    item.refresh_from_db()
+    assert item.done

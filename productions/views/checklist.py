@@ -206,10 +206,16 @@ def item_detail(request, pk):
     return render(request, f"{DETAIL}#item", _item_context(item, can, focus=focus))
 
 
+DONE_VALUES = {"1": True, "true": True, "on": True, "0": False, "false": False, "": False}
+
+
 @require_POST
 def item_toggle(request, pk):
     # The form says which state it wants, so a double click cannot undo itself.
-    done = request.POST.get("done") in ("1", "true", "on")
+    # No value is "not done", as an unticked checkbox; anything else is refused.
+    done = DONE_VALUES.get(request.POST.get("done", ""))
+    if done is None:
+        return HttpResponse("done must be 1 or 0.", status=400, content_type="text/plain")
     # The common case in one statement (PostgreSQL), access checked in it;
     # anything else the usual way, which tells a 404 from a 403 from a replay.
     ticked = services.tick(pk, done, by=request.user)
