@@ -274,3 +274,32 @@ def test_a_tick_racing_a_stage_move_does_not_deadlock(production, manager):
 
     assert ChecklistItem.objects.get(pk=item.pk).done
     assert wrong_counters() == []
+
+
+def test_two_moves_in_front_of_one_item_at_once_do_not_deadlock(production, manager):
+    stage = StageFactory(production=production)
+    first, second, last = (ChecklistItemFactory(stage=stage, position=p) for p in (1, 2, 3))
+    recount_production(production.pk)
+    results, errors = [None, None], []
+    moves = [
+        lambda: services.move_item(last, by=manager, before=first),
+        lambda: services.move_item(second, by=manager, before=first),
+    ]
+    threads = _threads(moves, results, errors)
+
+    # Each move holds its own item and then waits for the rows it shifts,
+    # `first` among them (held here): they used to hold each other's item.
+    with transaction.atomic():
+        ChecklistItem.objects.select_for_update().filter(pk=first.pk).first()
+        for number, thread in enumerate(threads, 1):
+            thread.start()
+            waiting_for_locks(number)
+    for thread in threads:
+        thread.join(60)
+    assert not any(thread.is_alive() for thread in threads), "a move hung"
+    assert not errors, errors
+
+    order = list(stage.items.order_by("position").values_list("pk", flat=True))
+    assert order[-1] == first.pk
+    assert set(order) == {first.pk, second.pk, last.pk}
+    assert wrong_counters() == []
