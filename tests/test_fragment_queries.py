@@ -66,16 +66,17 @@ def open_item(stage):
 
 def test_a_tick(mina, stages, django_assert_num_queries):
     item = open_item(stages[0])
-    # PostgreSQL: 1 session, 2 user, 3 savepoint, 4 one statement: the item
-    # with the user's level, ticked (UPDATE … RETURNING, which locks it), its
-    # stage's counters, the production's counters and live version, the
-    # activity entry and the assignee, 5 release the savepoint.
+    # PostgreSQL: 1 session, 2 user, 3 one statement (whole or not at all, so
+    # no transaction of its own): the item, its stage and production locked
+    # with the user's level, the item ticked, its stage's counters and
+    # status, the production's counters and live version, the activity
+    # entry and the assignee.
     # SQLite: 1 session, 2 user, 3 the item with its stage, production,
     # assignee and the user's level, 4 savepoint, 5 tick it (UPDATE …
     # RETURNING, which locks it), 6 move its stage's counters (the same),
     # 7 move the production's counters and live version (the same), 8 the
     # activity entry, 9 release the savepoint.
-    expected = 5 if connection.vendor == "postgresql" else 9
+    expected = 3 if connection.vendor == "postgresql" else 9
     # The first tick on a database connection also PREPAREs the statement
     # (PostgreSQL plans it once per connection): one tick before counting.
     mina.post(reverse("item_toggle", args=[open_item(stages[1]).pk]), {"done": "1"}, **HTMX)

@@ -5,8 +5,11 @@ compilation rather than work: reading the item with the user's level,
 writing it, moving its stage's and production's counters (and the stage's
 status, as the checklist says) and writing the activity entry took seven
 statements. PostgreSQL runs them as one statement
-of data-modifying CTEs, in the usual lock order (the item, its stage, its
-production), checking access in the same statement with access.level_sql().
+of data-modifying CTEs, checking access in the same statement with
+access.level_sql(). It first locks the item, its stage and its production,
+in the usual lock order, and only when the user may edit it: once they are
+locked, nothing can stop the writes that follow, so the statement writes
+all or nothing and needs no transaction of its own.
 
 Only the common case goes this way: a live item the user may edit, not
 already as asked. Anything else (no such item, no access, a replay, a stage
@@ -18,7 +21,7 @@ set_item_done(), which say which of those it was.
 import functools
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from ..access import Access, Level, level_sql
@@ -64,29 +67,28 @@ def _statement():
     _, returned_item_cols = _columns(ChecklistItem, "i")
     text = f"""
         WITH target AS (
-            SELECT i.id, {{level}} AS level
+            SELECT i.id, {{level}} AS level, s.status AS status_before
             FROM {ChecklistItem._meta.db_table} i
             JOIN {Stage._meta.db_table} s ON s.id = i.stage_id AND s.deleted_at IS NULL
             JOIN {Production._meta.db_table} p
                 ON p.id = s.production_id AND p.deleted_at IS NULL
-            WHERE i.id = %s AND i.deleted_at IS NULL
+            WHERE i.id = %s AND i.deleted_at IS NULL AND {{level}} >= %s
+            FOR UPDATE OF i, s, p
         ), item AS (
             UPDATE {ChecklistItem._meta.db_table} i
             SET done = %s, done_at = %s, done_by_id = %s
             FROM target
-            WHERE i.id = target.id AND target.level >= %s
-                AND i.done = %s AND i.deleted_at IS NULL
-            RETURNING {returned_item_cols}, target.level
+            WHERE i.id = target.id AND i.done = %s
+            RETURNING {returned_item_cols}, target.level, target.status_before
         ), stage AS (
             UPDATE {Stage._meta.db_table} s
             SET done_count = s.done_count + %s, status = {_AUTO_STATUS}
-            FROM item JOIN {Stage._meta.db_table} before ON before.id = item.stage_id
-            WHERE s.id = item.stage_id AND s.deleted_at IS NULL
-            RETURNING s.*, before.status AS status_before
+            FROM item WHERE s.id = item.stage_id
+            RETURNING s.*
         ), production AS (
             UPDATE {Production._meta.db_table} p
             SET live_version = p.live_version + 1, done_count = p.done_count + %s
-            FROM stage WHERE p.id = stage.production_id AND p.deleted_at IS NULL
+            FROM stage WHERE p.id = stage.production_id
             RETURNING p.*
         ), entry AS (
             INSERT INTO {Activity._meta.db_table}
@@ -98,7 +100,7 @@ def _statement():
             FROM item JOIN production ON TRUE
             RETURNING id
         )
-        SELECT {item_cols}, item.level, stage.status_before, {stage_cols}, {production_cols},
+        SELECT {item_cols}, item.level, item.status_before, {stage_cols}, {production_cols},
             {crew_cols}
         FROM item
         JOIN stage ON stage.id = item.stage_id
@@ -125,10 +127,11 @@ def tick(pk, done, *, by):
     params = [
         *level_params,
         pk,
+        *level_params,
+        int(Level.EDITOR),
         done,
         now if done else None,
         by.pk if done else None,
-        int(Level.EDITOR),
         not done,
         step,  # the stage's done_count
         step,  # its status (twice)
@@ -139,29 +142,27 @@ def tick(pk, done, *, by):
         Kind.ITEM_TICKED if done else Kind.ITEM_UNTICKED,
         now,
     ]
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(*prepared(connection, text.replace("{level}", level), params))
-            row = cursor.fetchone()
-        if row is None:
-            # Nothing to do here, or a stage or production went meanwhile
-            # after the item was written: undo that, the usual way decides.
-            transaction.set_rollback(True)
-            return None
-        item_row, level, status_before, stage_row, production_row, crew_row = _split(
-            row, len(item_fields), 1, 1, len(stage_fields), len(production_fields)
-        )
-        item = from_rows(ChecklistItem, item_fields, [item_row], "default")[0]
-        stage = from_rows(Stage, stage_fields, [stage_row], "default")[0]
-        production = from_rows(Production, production_fields, [production_row], "default")[0]
-        item.assignee = None
-        if crew_row[0] is not None:
-            item.assignee = from_rows(CrewMember, crew_fields, [crew_row], "default")[0]
-        item.done_by = by if done else None
-        # The statement moved the status as the checklist says (_AUTO_STATUS).
-        moved = stage.status != status_before[0]
-        stage.production = production
-        item.stage = stage
+    # One statement, whole or not at all: no transaction of its own (outside
+    # one, it commits by itself), and no BEGIN and COMMIT round trips.
+    with connection.cursor() as cursor:
+        cursor.execute(*prepared(connection, text.replace("{level}", level), params))
+        row = cursor.fetchone()
+    if row is None:
+        return None  # nothing written: the usual way decides what to say
+    item_row, level, status_before, stage_row, production_row, crew_row = _split(
+        row, len(item_fields), 1, 1, len(stage_fields), len(production_fields)
+    )
+    item = from_rows(ChecklistItem, item_fields, [item_row], "default")[0]
+    stage = from_rows(Stage, stage_fields, [stage_row], "default")[0]
+    production = from_rows(Production, production_fields, [production_row], "default")[0]
+    item.assignee = None
+    if crew_row[0] is not None:
+        item.assignee = from_rows(CrewMember, crew_fields, [crew_row], "default")[0]
+    item.done_by = by if done else None
+    # The statement moved the status as the checklist says (_AUTO_STATUS).
+    moved = stage.status != status_before[0]
+    stage.production = production
+    item.stage = stage
     return Ticked(item, Access(level[0]), moved)
 
 
