@@ -20,7 +20,7 @@ from itertools import count
 
 from django.db import models
 
-from .prepared import prepared
+from .prepared import prepared, run_once_more_if_lost
 
 _numbers = count(1)
 
@@ -41,13 +41,14 @@ _INTS = {"Int2": "smallint", "Int4": "integer", "Int8": "bigint"}
 
 
 def _pg_type(param):
-    """The PostgreSQL type to PREPARE a parameter like `param` as, or None."""
-    if isinstance(param, bool):
-        return "boolean"
-    if isinstance(param, int):
-        return _INTS.get(type(param).__name__, "bigint")
+    """The PostgreSQL type to PREPARE a parameter like `param` as: the one
+    Django asked for (a bare `%s AS name` would be text otherwise), else
+    `unknown`, which PostgreSQL infers from where the parameter is used;
+    None for a kind not prepared here."""
+    if isinstance(param, int):  # bool too
+        return _INTS.get(type(param).__name__, "unknown")
     if isinstance(param, str):
-        return "text"
+        return "unknown"
     return None
 
 
@@ -89,15 +90,15 @@ class Precompiled:
         query = copy.copy(queryset.query)
         compiler = query.get_compiler(using=using)
         compiler.__dict__.update(state)
-        if types is None:
-            compiler.as_sql = lambda *args, **kwargs: (sql, params)
-        else:
-            # On PostgreSQL, planned once per connection too.
-            connection = compiler.connection
-            compiler.as_sql = lambda *args, **kwargs: prepared(connection, sql, params, types)
         query.get_compiler = lambda *args, **kwargs: compiler
         rows = type(queryset)(model=queryset.model, query=query, using=using)
-        return list(rows.fetch_mode(fetch_mode))
+        if types is None:
+            compiler.as_sql = lambda *args, **kwargs: (sql, params)
+            return list(rows.fetch_mode(fetch_mode))
+        # On PostgreSQL, planned once per connection too.
+        connection = compiler.connection
+        compiler.as_sql = lambda *args, **kwargs: prepared(connection, sql, params, types)
+        return run_once_more_if_lost(connection, lambda: list(rows.all().fetch_mode(fetch_mode)))
 
     def _compile(self, variant, using, values):
         stand_ins = {name: _stand_in(value) for name, value in values.items()}

@@ -8,11 +8,16 @@ connection (connections persist: CONN_MAX_AGE). With a pooler in front of
 the database, it must pool by session (the README says so).
 
 Prepared statements outlive a transaction's rollback, so one prepared in a
-failed request stays good for the next.
+failed request stays good for the next. If the server no longer has them
+(DEALLOCATE ALL, DISCARD ALL) or refuses one (a migration changed what it
+returns), run_once_more_if_lost() forgets them, and the statement is
+prepared again.
 """
 
 import re
 import weakref
+
+from django.db import DatabaseError
 
 # Per raw connection: the statement text (and declared types) -> its name.
 _PREPARED = weakref.WeakKeyDictionary()
@@ -40,3 +45,31 @@ def prepared(connection, text, params, types=None):
             connection.connection.execute(f"PREPARE {name}{declared} AS {body}")
         names[key] = name
     return f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params
+
+
+# invalid_sql_statement_name ("prepared statement … does not exist") and
+# feature_not_supported ("cached plan must not change result type").
+LOST = {"26000", "0A000"}
+
+
+def forget(connection):
+    """Drop this connection's prepared statements, on the server and here."""
+    _PREPARED.pop(connection.connection, None)
+    with connection.wrap_database_errors:
+        connection.connection.execute("DEALLOCATE ALL")
+
+
+def run_once_more_if_lost(connection, run):
+    """run(), and once more if the server had lost or refused a statement
+    prepared on this connection. Outside a transaction only: inside one the
+    error has spoilt it, and the next request prepares them again."""
+    try:
+        return run()
+    except DatabaseError as error:
+        state = getattr(error.__cause__, "sqlstate", None)
+        if state not in LOST or connection.in_atomic_block:
+            if state in LOST:
+                _PREPARED.pop(connection.connection, None)
+            raise
+        forget(connection)
+        return run()

@@ -45,3 +45,14 @@ def test_the_prepare_is_not_a_query_of_the_request():
     with CaptureQueriesContext(connection) as queries:
         assert _run(*prepared(connection, text, [4], ("integer",))) == [(8,)]
     assert [query["sql"][:7] for query in queries.captured_queries] == ["EXECUTE"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statements_the_server_lost_are_prepared_again():
+    # A pooler's DISCARD ALL, or DEALLOCATE ALL: the next page still answers.
+    staff = UserFactory(is_staff=True)
+    production = ProductionFactory()
+    assert get_production_for_user(staff, production.slug)[0] == production
+    connection.connection.execute("DEALLOCATE ALL")
+
+    assert get_production_for_user(staff, production.slug)[0] == production

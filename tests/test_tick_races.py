@@ -276,28 +276,55 @@ def test_a_tick_racing_a_stage_move_does_not_deadlock(production, manager):
     assert wrong_counters() == []
 
 
-def test_two_moves_in_front_of_one_item_at_once_do_not_deadlock(production, manager):
-    stage = StageFactory(production=production)
-    first, second, last = (ChecklistItemFactory(stage=stage, position=p) for p in (1, 2, 3))
-    recount_production(production.pk)
-    results, errors = [None, None], []
-    moves = [
-        lambda: services.move_item(last, by=manager, before=first),
-        lambda: services.move_item(second, by=manager, before=first),
-    ]
-    threads = _threads(moves, results, errors)
-
-    # Each move holds its own item and then waits for the rows it shifts,
-    # `first` among them (held here): they used to hold each other's item.
+def _held(item, *calls):
+    """Hold `item`'s row lock, start each call in turn (each waits for a lock
+    before the next starts), then let go; the calls' results."""
+    results, errors = [None] * len(calls), []
+    threads = _threads(calls, results, errors)
     with transaction.atomic():
-        ChecklistItem.objects.select_for_update().filter(pk=first.pk).first()
+        ChecklistItem.objects.select_for_update().filter(pk=item.pk).first()
         for number, thread in enumerate(threads, 1):
             thread.start()
             waiting_for_locks(number)
     for thread in threads:
         thread.join(60)
-    assert not any(thread.is_alive() for thread in threads), "a move hung"
+    assert not any(thread.is_alive() for thread in threads), "a call hung"
     assert not errors, errors
+    return results
+
+
+def test_a_bulk_change_and_a_move_of_its_items_do_not_deadlock(production, manager):
+    stage = StageFactory(production=production)
+    first, last = (ChecklistItemFactory(stage=stage, position=p) for p in (1, 2))
+    recount_production(production.pk)
+
+    # The bulk change waits for `first` (it locks in id order); the move locks
+    # `last` and waits for `first` too (to shift it). They used to each get
+    # one and wait for the other.
+    _held(
+        first,
+        lambda: services.bulk_edit(production, [first.pk, last.pk], "due", by=manager),
+        lambda: services.move_item(last, by=manager, before=first),
+    )
+
+    assert list(stage.items.order_by("position").values_list("pk", flat=True)) == [
+        last.pk,
+        first.pk,
+    ]
+    assert wrong_counters() == []
+
+
+def test_two_moves_in_front_of_one_item_at_once_do_not_deadlock(production, manager):
+    stage = StageFactory(production=production)
+    first, second, last = (ChecklistItemFactory(stage=stage, position=p) for p in (1, 2, 3))
+    recount_production(production.pk)
+    # Each move holds its own item and then waits for the rows it shifts,
+    # `first` among them (held here): they used to hold each other's item.
+    _held(
+        first,
+        lambda: services.move_item(last, by=manager, before=first),
+        lambda: services.move_item(second, by=manager, before=first),
+    )
 
     order = list(stage.items.order_by("position").values_list("pk", flat=True))
     assert order[-1] == first.pk

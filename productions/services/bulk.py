@@ -19,6 +19,7 @@ from ..exceptions import Gone
 from ..models import BulkAction, ChecklistItem, CrewMember, Stage
 from .activity import Kind, display, log_many
 from .checklist import _count
+from .locks import one_at_a_time
 
 Action = BulkAction.Action
 
@@ -126,6 +127,7 @@ def bulk_edit(production, pks, action, *, by, assignee=None, due_date=None, stag
         )
     if action == Action.MOVE and (stage is None or stage.production_id != production.pk):
         raise Gone("That stage is not on this production.")
+    one_at_a_time(production.pk)  # before the rows, as moves and imports (locks.py)
     items = _lock_items(production, pks)
     stage_ids = {item.stage_id for item in items}
     if action == Action.MOVE:
@@ -261,6 +263,7 @@ def undo_bulk(bulk, *, by):
     production = bulk.production
     action = bulk.action
     records = {record["pk"]: record for record in bulk.undo}
+    one_at_a_time(production.pk)  # before the rows, as moves and imports (locks.py)
     # Trashed items come back from the trash; the rest must still be live.
     found = _lock_items(production, records, deleted=action == Action.DELETE, any_stage=True)
     items = [item for item in found if _still(item, records[item.pk]["after"])]

@@ -28,6 +28,7 @@ from ..models import (
 from .activity import Kind, display, entry, log
 from .checklist import sync_stage_status
 from .counters import recount_production
+from .locks import one_at_a_time
 from .productions import _live, _save_with_unique_slug
 
 
@@ -57,6 +58,7 @@ def apply_checklist_import(production, table, *, by, filename, digest=None):
     # locked in the order the everyday services use, so a tick racing an
     # import waits instead of deadlocking.
     production = _live(production.pk)
+    one_at_a_time(production.pk)  # before the rows, as moves and bulk changes (locks.py)
     plan = make_plan(production, table, lock=True)
     if plan.problems:
         raise ImportRefused(plan)

@@ -5,13 +5,14 @@ never one query per row, so a move costs the same in a stage of 10 items as
 in one of 5,000.
 """
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, F, Max, Value, When
 
 from ..exceptions import Gone
 from ..models import ChecklistItem, Stage
 from .activity import Kind, log
 from .checklist import _count, _lock_item, _lock_stage
+from .locks import one_at_a_time
 
 
 class BadOrder(ValueError):
@@ -40,16 +41,6 @@ def _lock_rows_from(stage_id, before, moving):
     raise Gone("The item to move it before was just moved or deleted.")
 
 
-def _one_move_at_a_time(production_id):
-    """Wait for any other item move in the production to end: an advisory
-    lock on the production's id, held to the end of the transaction (the
-    app takes no other advisory locks). SQLite runs one write transaction
-    at a time anyway."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [production_id])
-
-
 @transaction.atomic
 def move_item(item, *, by, stage=None, before=None):
     """Move `item` in front of `before` (an item of the target stage), or to
@@ -59,9 +50,9 @@ def move_item(item, *, by, stage=None, before=None):
     stage moves both stages' counters; the production's total stays."""
     # Items first, then stages in pk order: the same order as the checklist
     # services (item, then its stage), so a move cannot deadlock with them.
-    # Moves of one production take turns before that: each locks its own item
-    # and then the rows it shifts, which may hold another move's item.
-    _one_move_at_a_time(item.stage.production_id)
+    # Moves of one production take turns before that (locks.py): each locks
+    # its own item and then the rows it shifts, which may hold another's.
+    one_at_a_time(item.stage.production_id)
     current = _lock_item(item.pk)
     source_id = current.stage_id
     target_id = stage.pk if stage is not None else source_id

@@ -45,7 +45,7 @@ def from_rows(model, fields, rows, using):
     the model's order), converted as the ORM reads them (SQLite hands back
     text for dates)."""
     connection = connections[using]
-    converters = _converters(model, tuple(fields), connection)
+    converters = _converters(model, tuple(fields), using)
     names = [field.attname for field in fields]
     objects = []
     for row in rows:
@@ -59,10 +59,12 @@ def from_rows(model, fields, rows, using):
 
 
 @functools.lru_cache(maxsize=64)
-def _converters(model, fields, connection):
+def _converters(model, fields, using):
     """Each field's converters (those of the database and of the field) with
-    its column: the same for every call with the same fields (per connection:
-    the database's converters are its methods)."""
+    its column: the same for every call with the same fields. (The
+    database's converters are its methods; each is called with the
+    connection in use.)"""
+    connection = connections[using]
     converters = []
     for field in fields:
         column = field.get_col(model._meta.db_table)

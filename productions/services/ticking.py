@@ -7,9 +7,10 @@ status, as the checklist says) and writing the activity entry took seven
 statements. PostgreSQL runs them as one statement
 of data-modifying CTEs, checking access in the same statement with
 access.level_sql(). It first locks the item, its stage and its production,
-in the usual lock order, and only when the user may edit it: once they are
-locked, nothing can stop the writes that follow, so the statement writes
-all or nothing and needs no transaction of its own.
+in the usual lock order, and only when the user may edit it (the lock an
+UPDATE takes anyway): a stage or production trashed meanwhile then stops it
+before it writes anything. One statement is all or nothing, so it needs no
+transaction of its own (and no BEGIN and COMMIT round trips).
 
 Only the common case goes this way: a live item the user may edit, not
 already as asked. Anything else (no such item, no access, a replay, a stage
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from ..access import Access, Level, level_sql
 from ..models import Activity, ChecklistItem, CrewMember, Production, Stage
-from ..prepared import prepared
+from ..prepared import prepared, run_once_more_if_lost
 from .activity import Kind
 from .returning import from_rows
 
@@ -73,7 +74,7 @@ def _statement():
             JOIN {Production._meta.db_table} p
                 ON p.id = s.production_id AND p.deleted_at IS NULL
             WHERE i.id = %s AND i.deleted_at IS NULL AND {{level}} >= %s
-            FOR UPDATE OF i, s, p
+            FOR NO KEY UPDATE OF i, s, p
         ), item AS (
             UPDATE {ChecklistItem._meta.db_table} i
             SET done = %s, done_at = %s, done_by_id = %s
@@ -144,9 +145,14 @@ def tick(pk, done, *, by):
     ]
     # One statement, whole or not at all: no transaction of its own (outside
     # one, it commits by itself), and no BEGIN and COMMIT round trips.
-    with connection.cursor() as cursor:
-        cursor.execute(*prepared(connection, text.replace("{level}", level), params))
-        row = cursor.fetchone()
+    text = text.replace("{level}", level)
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(*prepared(connection, text, params))
+            return cursor.fetchone()
+
+    row = run_once_more_if_lost(connection, run)
     if row is None:
         return None  # nothing written: the usual way decides what to say
     item_row, level, status_before, stage_row, production_row, crew_row = _split(

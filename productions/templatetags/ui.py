@@ -105,13 +105,11 @@ def stage_head(context, stage, can):
 
 @register.simple_tag(takes_context=True)
 def stage_section(context, stage, can):
-    """The stage's whole card; the arrows of the loop's first and last are off."""
+    """The stage's whole card; its arrows as stage_head's."""
     loop = context.get("forloop") or {}
-    return mark_safe(
-        stage_parts.stage_section(
-            context, stage, can, first=loop.get("first", False), last=loop.get("last", False)
-        )
-    )
+    first = getattr(stage, "first_in_order", loop.get("first", False))
+    last = getattr(stage, "last_in_order", loop.get("last", False))
+    return mark_safe(stage_parts.stage_section(context, stage, can, first=first, last=last))
 
 
 @register.simple_tag(takes_context=True)
