@@ -43,8 +43,13 @@ run: $(STAMP)
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# In parallel (pytest-xdist: a test database per worker), then the fuzz
+# tests in one process: tests/fuzz/test_volume.py counts what the others sent.
+PYTEST_ARGS ?= -n auto --maxprocesses 4
+
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS) --ignore=tests/fuzz
+	$(PY) -m pytest tests/fuzz
 
 # What pages cost at 10 to 100,000 items, as ratios to a floor (not a test).
 bench: $(STAMP)
