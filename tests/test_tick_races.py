@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from productions import services
-from productions.models import Activity, ChecklistItem, Membership, Production, Stage
+from productions.models import Activity, ChecklistItem, Membership, Production
 from productions.services.counters import recount_production, wrong_counters
 from productions.services.stages import move_stage
 from tests.conftest import HTMX, client_for
@@ -85,14 +85,14 @@ def waiting_for_locks(count, timeout=20):
     raise AssertionError(f"{count} backends never waited for a lock")
 
 
-def in_order(held_stage, *calls):
-    """Hold `held_stage`'s row lock, start each call in turn (each waits for a
-    lock before the next starts), then let go: the calls take the stage in
-    the order they were started."""
+def in_order(held, *calls):
+    """Hold the row lock of `held` (a stage or an item), start each call in
+    turn (each waits for a lock before the next starts), then let go: the
+    calls take the row in the order they were started."""
     results, errors = [None] * len(calls), []
     threads = _threads(calls, results, errors)
     with transaction.atomic():
-        Stage.all_objects.select_for_update().filter(pk=held_stage.pk).first()
+        type(held)._base_manager.select_for_update().filter(pk=held.pk).first()
         for number, thread in enumerate(threads, 1):
             thread.start()
             waiting_for_locks(number)
@@ -276,23 +276,6 @@ def test_a_tick_racing_a_stage_move_does_not_deadlock(production, manager):
     assert wrong_counters() == []
 
 
-def _held(item, *calls):
-    """Hold `item`'s row lock, start each call in turn (each waits for a lock
-    before the next starts), then let go; the calls' results."""
-    results, errors = [None] * len(calls), []
-    threads = _threads(calls, results, errors)
-    with transaction.atomic():
-        ChecklistItem.objects.select_for_update().filter(pk=item.pk).first()
-        for number, thread in enumerate(threads, 1):
-            thread.start()
-            waiting_for_locks(number)
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads), "a call hung"
-    assert not errors, errors
-    return results
-
-
 def test_a_bulk_change_and_a_move_of_its_items_do_not_deadlock(production, manager):
     stage = StageFactory(production=production)
     first, last = (ChecklistItemFactory(stage=stage, position=p) for p in (1, 2))
@@ -301,7 +284,7 @@ def test_a_bulk_change_and_a_move_of_its_items_do_not_deadlock(production, manag
     # The bulk change waits for `first` (it locks in id order); the move locks
     # `last` and waits for `first` too (to shift it). They used to each get
     # one and wait for the other.
-    _held(
+    in_order(
         first,
         lambda: services.bulk_edit(production, [first.pk, last.pk], "due", by=manager),
         lambda: services.move_item(last, by=manager, before=first),
@@ -320,7 +303,7 @@ def test_two_moves_in_front_of_one_item_at_once_do_not_deadlock(production, mana
     recount_production(production.pk)
     # Each move holds its own item and then waits for the rows it shifts,
     # `first` among them (held here): they used to hold each other's item.
-    _held(
+    in_order(
         first,
         lambda: services.move_item(last, by=manager, before=first),
         lambda: services.move_item(second, by=manager, before=first),

@@ -122,18 +122,15 @@ def detail_context(request, production, can, crew_forms=False, **extra):
     # stage holds the production up) and, the same on every row, where live
     # updates start: the last activity entry, read before the rows, so a
     # change committed while the page renders is sent again, not missed.
-    stages = CHECKLIST_STAGES(production_id=production.pk, fetch_mode=fetch_mode)
-    for stage in stages:
-        stage.production = production
+    stages = _of(production, CHECKLIST_STAGES(production_id=production.pk, fetch_mode=fetch_mode))
     after = (stages[0].last_activity or 0) if stages else last_activity_id(production)
     # Each stage shows a window of its rows (one more is read to know whether
     # there are more): the page costs the same at 10 items as at 100,000.
-    if filters:
+    if not filters:
+        first_windows(stages)
+    else:
         items = ChecklistItem.objects.for_checklist().filtered(production, filters)
         first_windows(stages, items.fetch_mode(fetch_mode))
-    else:
-        first_windows(stages)
-    if filters:
         # "Showing N matching items" per stage: one grouped count, only when
         # filtered (the progress bars keep counting the whole stage).
         matching = dict(
@@ -177,7 +174,12 @@ def detail_context(request, production, can, crew_forms=False, **extra):
 
 def production_stages(production):
     """The production's live stages in order (the board's columns)."""
-    stages = PRODUCTION_STAGES(production_id=production.pk, fetch_mode=_fetch_mode())
+    return _of(production, PRODUCTION_STAGES(production_id=production.pk, fetch_mode=_fetch_mode()))
+
+
+def _of(production, stages):
+    """`stages` of `production` (read by id), each knowing it: no query when
+    a template asks a stage for its production."""
     for stage in stages:
         stage.production = production
     return stages

@@ -10,6 +10,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from productions.forms import ProductionForm
 from productions.models import ChecklistItem, Production
 from tests.conftest import client_for
 from tests.factories import (
@@ -34,17 +35,7 @@ from tests.urlcases import snapshot
 pytestmark = pytest.mark.django_db
 
 
-PRODUCTION_FIELDS = [
-    "title",
-    "kind",
-    "artist",
-    "venue",
-    "start_date",
-    "end_date",
-    "status",
-    "description",
-    "version",
-]
+PRODUCTION_FIELDS = [*ProductionForm.Meta.fields, "version"]
 
 # name -> (the URL, given the world; the form's fields)
 FORMS = {
