@@ -21,6 +21,16 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a fragment cached by an earlier
+    test (whose rows had the same ids, rolled back) is not shown in this one."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _strict_fetching(settings):
     settings.STRICT_FETCHING = True
 

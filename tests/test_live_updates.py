@@ -290,7 +290,7 @@ def test_an_edited_stage_s_head_keeps_the_arrows_its_place_allows(production, wa
     def disabled(stage):
         """Whether the head's up and down arrows are off."""
         head = html[html.index(f'<div id="stage-{stage.pk}-head"') :]
-        buttons = head[: head.index("</form>")].split('name="direction"')[1:]
+        buttons = head[: head.index("Delete stage")].split('name="direction"')[1:]
         return [" disabled " in button.split(">")[0] + " " for button in buttons]
 
     assert disabled(wardrobe) == [False, False]
