@@ -50,10 +50,9 @@ def test_an_idle_poll_is_a_304_that_renders_nothing(
     client = client_for(viewer)
     after, etag = poll_state(client, production)
 
-    # 1 session, 2 the user together with the production's live version and the
-    # user's level on it (the ETag): one query, the login checked as Django
-    # checks it. Nothing is rendered.
-    with django_assert_num_queries(2):
+    # 1 session, 2 the user (Django's own login), 3 the production with the
+    # user's level on it (the ETag). Nothing is rendered.
+    with django_assert_num_queries(3):
         response = poll(client, production, after, etag)
 
     assert response.status_code == 304
@@ -71,10 +70,9 @@ def test_a_poll_after_a_change_reads_only_what_changed(
     item = stage.items.order_by("position").first()
     services.set_item_done(item, True, by=editor)
 
-    # 1 session, 2 the user with the production's live version and their level
-    # (the ETag, now stale), 3 the production with the user's level, 4 the
-    # activity entries since the page's, 5 their items (with stage, assignee,
-    # who ticked them), 6 their stages
+    # 1 session, 2 the user, 3 the production with the user's level (the
+    # ETag, now stale), 4 the activity entries since the page's, 5 their items
+    # (with stage, assignee, who ticked them), 6 their stages
     with django_assert_num_queries(6):
         response = poll(client, production, after, etag)
 

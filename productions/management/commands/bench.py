@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from productions.access import Access, Level
 from productions.models import ChecklistItem
-from productions.views.live import last_activity_id, live_etag
+from productions.pages import live_etag
+from productions.queries import last_activity_id
 
 SIZES = [10, 300, 5_000, 100_000]
 STAGES = 6
