@@ -132,12 +132,33 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         # Persistent connections (checked before reuse): a request does not pay
-        # for a new connection, and the tick's prepared statement (planned
-        # once per connection) stays planned.
-        conn_max_age=int(os.getenv("CONN_MAX_AGE", "60")),
+        # for a new connection, and the statements psycopg prepared on it
+        # (DB_PREPARE) stay prepared.
+        conn_max_age=envint("CONN_MAX_AGE", "60"),
         conn_health_checks=True,
     )
 }
+ON_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+# PostgreSQL plans a statement each time it is sent, and for the short
+# queries a page makes planning costs about as much as running them. With
+# DB_PREPARE (on by default) psycopg binds parameters on the server and
+# prepares a statement once a connection has sent it DB_PREPARE_THRESHOLD
+# times, then only executes it (psycopg's automatic prepare). Behind
+# PgBouncer in transaction pooling, where consecutive statements may reach
+# different server connections, set DB_PREPARE=off and
+# DISABLE_SERVER_SIDE_CURSORS=on.
+DB_PREPARE = ON_POSTGRESQL and envbool("DB_PREPARE", "True")
+if DB_PREPARE:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=envint("DB_PREPARE_THRESHOLD", "5"),
+    )
+# Exports read their rows through a server-side cursor (a cursor declared in
+# a transaction); a transaction-pooling PgBouncer cannot keep one.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = envbool(
+    "DISABLE_SERVER_SIDE_CURSORS", "False"
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -218,6 +239,19 @@ STORAGES = {
 
 # Raise on a relation a page reads without loading it (views opt in per query).
 STRICT_FETCHING = envbool("STRICT_FETCHING", str(DEBUG))
+
+# The cache: this process's memory by default; with REDIS_URL (e.g.
+# redis://127.0.0.1:6379/0) a Redis server that every app server shares.
+REDIS_URL = os.getenv("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -13,9 +13,7 @@ neither views nor templates check membership or `is_staff` themselves.
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
@@ -24,7 +22,6 @@ from django.db.models import (
     Q,
     Value,
 )
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -39,7 +36,6 @@ from .models import (
     Production,
     Stage,
 )
-from .precompiled import Precompiled
 
 Level = Membership.Level
 
@@ -107,14 +103,10 @@ def _with_level(queryset, user, production_field):
     build than a subquery, and every view's lookup goes through here."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    return _with_level_of(queryset, user.is_staff, user.pk, production_field)
-
-
-def _with_level_of(queryset, staff, user_id, production_field):
-    if staff:
+    if user.is_staff:
         return queryset.annotate(access_level=Value(Level.MANAGER, IntegerField()))
     memberships = "memberships" if production_field == "pk" else f"{production_field}__memberships"
-    return queryset.filter(**{f"{memberships}__user_id": user_id}).annotate(
+    return queryset.filter(**{f"{memberships}__user_id": user.pk}).annotate(
         access_level=F(f"{memberships}__level")
     )
 
@@ -150,22 +142,10 @@ def deleted_productions_for_user(user):
     return queryset.filter(access_level__gte=Level.MANAGER)
 
 
-# The lookup every production page starts with, compiled once (precompiled.py).
-_PRODUCTION_BY_SLUG = Precompiled(
-    lambda staff, slug, user_id=None: _with_level_of(
-        Production.objects.filter(slug=slug), staff, user_id, "pk"
-    )
-)
-
-
 def get_production_for_user(user, slug):
-    if not user.is_authenticated or not user.is_active:
-        raise Http404("No such production.")
-    who = {} if user.is_staff else {"user_id": user.pk}
-    found = _PRODUCTION_BY_SLUG(user.is_staff, slug=slug, **who)
-    if not found:
-        raise Http404("No such production.")
-    return found[0], Access(found[0].access_level)
+    """The live production `slug` with the user's Access: the lookup every
+    production page starts with (one query)."""
+    return _lookup(Production.objects.all(), user, "pk", slug=slug)
 
 
 def get_deleted_production_for_user(user, pk):
@@ -311,50 +291,3 @@ def get_template_to_delete(user, pk):
     if not can.delete:
         raise PermissionDenied("Only whoever saved this template, or staff, may delete it.")
     return template, can
-
-
-def get_user_with_live_version(user_id, slug):
-    """The live-update poll's one query after the session's: the user's row
-    together with the live production `slug`'s version and the user's level
-    on it, as get_production_for_user() decides it (staff count as managers;
-    a missing or deleted production, or a production the user is not a
-    member of, gives no level). The caller checks the login itself (see
-    productions/session_user.py); an inactive user gets no level here either.
-
-    Returns the user (None if there is none) with `live_version` and
-    `access` (an Access, None for no access) set on it. Plain SQL: the ORM's
-    compiling of this query cost more than the rest of the poll."""
-    User = get_user_model()
-    rows = list(User._default_manager.raw(_live_sql(User), [slug, user_id]))
-    if not rows:
-        return None
-    user = rows[0]
-    level = user.live_level
-    if user.live_production is None or not user.is_active:
-        level = None
-    elif user.is_staff:
-        level = Level.MANAGER
-    user.access = Access(level) if level is not None else None
-    return user
-
-
-def _live_sql(User):
-    quote = connection.ops.quote_name
-    user_table, user_pk = quote(User._meta.db_table), quote(User._meta.pk.column)
-    production, membership = Production._meta, Membership._meta
-
-    def column(meta, name):
-        return quote(meta.get_field(name).column)
-
-    return (
-        f"SELECT u.*, p.{column(production, 'id')} AS live_production,"
-        f" p.{column(production, 'live_version')} AS live_version,"
-        f" m.{column(membership, 'level')} AS live_level"
-        f" FROM {user_table} u"
-        f" LEFT JOIN {quote(production.db_table)} p"
-        f" ON p.{column(production, 'slug')} = %s AND p.{column(production, 'deleted_at')} IS NULL"
-        f" LEFT JOIN {quote(membership.db_table)} m"
-        f" ON m.{column(membership, 'production')} = p.{column(production, 'id')}"
-        f" AND m.{column(membership, 'user')} = u.{user_pk}"
-        f" WHERE u.{user_pk} = %s"
-    )

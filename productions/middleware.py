@@ -37,12 +37,6 @@ class LoginRequiredMiddleware(middleware.LoginRequiredMiddleware):
         return HttpResponseClientRedirect(response.url)
 
 
-def login_required_response(request, view_func):
-    """What LoginRequiredMiddleware answers, for a view that checks the login
-    itself (marked login_not_required) and finds none."""
-    return LoginRequiredMiddleware(lambda request: None).handle_no_permission(request, view_func)
-
-
 SESSION_TIME_ZONE = "time_zone"
 
 
@@ -69,8 +63,7 @@ class UserTimeZoneMiddleware:
 
     def __call__(self, request):
         # The session holds a zone only while someone is logged in (logging
-        # out flushes it), so request.user is not read here: the live-update
-        # poll reads the user in its own query.
+        # out flushes it), so request.user is not read here.
         zone = valid_time_zone(request.session.get(SESSION_TIME_ZONE))
         if zone:
             timezone.activate(zone)

@@ -7,7 +7,6 @@ import json
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from productions import services
@@ -204,23 +203,6 @@ def test_sqlite_takes_the_usual_way(production, stage, editor):
     item = ChecklistItemFactory(stage=stage)
 
     assert services.tick(item.pk, True, by=editor) is None
-
-
-@postgresql_only
-def test_each_connection_prepares_the_statement_once(production, stage, editor):
-    items = ChecklistItemFactory.create_batch(3, stage=stage)
-    recount_production(production.pk)
-
-    with CaptureQueriesContext(connection) as first:
-        services.tick(items[0].pk, True, by=editor)
-    with CaptureQueriesContext(connection) as later:
-        services.tick(items[1].pk, True, by=editor)
-        services.tick(items[2].pk, True, by=editor)
-
-    prepares = [q["sql"] for q in first.captured_queries if q["sql"].startswith("PREPARE")]
-    assert len(prepares) <= 1  # none if an earlier test on this connection prepared it
-    assert not [q for q in later.captured_queries if q["sql"].startswith("PREPARE")]
-    assert all(ChecklistItem.objects.get(pk=item.pk).done for item in items)
 
 
 @pytest.mark.parametrize("pk", [2**63, 10**20])

@@ -104,6 +104,11 @@ class Activity(models.Model):
         verbose_name_plural = "activities"
         indexes = [
             models.Index(fields=["production", "-created_at"], name="activity_feed_idx"),
+            # A production's last entry (where a page's live updates start)
+            # and the entries after a poll's: one index range, however long
+            # the production's history (by id alone PostgreSQL walked back
+            # past every newer entry of the other productions).
+            models.Index(fields=["production", "id"], name="activity_last_idx"),
         ]
 
     VERBS = {

@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from ..access import Access, Level, level_sql
 from ..models import Activity, ChecklistItem, CrewMember, Production, Stage
-from ..prepared import prepared, run_once_more_if_lost
 from .activity import Kind
 from .returning import from_rows
 
@@ -147,12 +146,9 @@ def tick(pk, done, *, by):
     # one, it commits by itself), and no BEGIN and COMMIT round trips.
     text = text.replace("{level}", level)
 
-    def run():
-        with connection.cursor() as cursor:
-            cursor.execute(*prepared(connection, text, params))
-            return cursor.fetchone()
-
-    row = run_once_more_if_lost(connection, run)
+    with connection.cursor() as cursor:
+        cursor.execute(text, params)
+        row = cursor.fetchone()
     if row is None:
         return None  # nothing written: the usual way decides what to say
     item_row, level, status_before, stage_row, production_row, crew_row = _split(

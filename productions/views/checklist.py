@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from .. import services
+from .. import queries, services
 from ..access import (
     Level,
     crew_for_user,
@@ -21,9 +21,8 @@ from ..access import (
 from ..exceptions import Conflict, NeedsConfirmation, StageGated
 from ..forms import AddItemForm, ChecklistFilterForm, CommentForm, ItemForm, StageStatusForm
 from ..models import Stage
+from ..pages import reschedule, work_row_page
 from .common import DETAIL, conflict_message, rebased, stage_url
-from .mywork import reschedule, work_row_page
-from .productions import ITEM_WINDOW, window
 
 
 def _checklist_response(
@@ -182,19 +181,12 @@ def stage_items_more(request, stage_pk):
     place of the "Show more" row as the user scrolls to it (or, without
     JavaScript, a page of its own)."""
     stage, can = get_stage_for_user(request.user, stage_pk)
-    try:
-        cursor = tuple(int(part) for part in request.GET.get("after", "").split("."))
-        done, position, pk = cursor
-    except ValueError:
+    cursor = queries.parse_cursor(request.GET.get("after", ""))
+    if cursor is None:
         return HttpResponse("Bad cursor.", status=400, content_type="text/plain")
     # The page's filter comes along in the link (see the show-more partial).
     filters = ChecklistFilterForm(request.GET).filters()
-    rows = list(
-        stage.items.for_checklist()
-        .filtered(stage.production, filters)
-        .after((bool(done), position, pk))[: ITEM_WINDOW + 1]
-    )
-    window(stage, rows)
+    queries.next_window(stage, cursor, stage.production, filters)
     context = {"stage": stage, "can": can}
     if request.htmx:
         return render(request, "productions/stage_items.html#rows", context)

@@ -6,14 +6,12 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from .. import services
 from ..access import Access, items_for_user, productions_for_user
-from ..forms import DateInput
 from ..models import ChecklistItem, CrewMember
 
 # Each group shows this many rows at first and brings this many more at a
@@ -195,39 +193,3 @@ def everything_due(request):
     if request.htmx and not request.htmx.history_restore_request:
         template_name += "#groups"
     return render(request, template_name, context)
-
-
-class RescheduleForm(forms.Form):
-    due_date = forms.DateField(required=False, label="New due date", widget=DateInput)
-
-
-def work_row_page(request):
-    """The page a My work / Everything due row is on, for the no-JS redirect."""
-    return "everything_due" if request.POST.get("page") == "due" else "my_work"
-
-
-def reschedule(request, item, can):
-    """A new due date (or none) from a My work or Everything due row, posted
-    to item_edit with row=work; the row comes back in place.
-
-    Like a tick, the form says the date it wants, so it carries no version:
-    saving it again changes nothing, and it overwrites only the due date."""
-    form = RescheduleForm(request.POST, auto_id=f"work-item-{item.pk}-%s")
-    status = 200
-    if form.is_valid():
-        item = services.update_item(item, by=request.user, due_date=form.cleaned_data["due_date"])
-        if not request.htmx:
-            return redirect(work_row_page(request))
-    else:
-        status = 422
-    item.can = can
-    context = {
-        "item": item,
-        "show_assignee": request.POST.get("page") == "due",
-        "reschedule_form": form if status == 422 else None,
-        "focus": "reschedule",
-    }
-    template_name = "productions/item_reschedule.html"
-    if request.htmx:
-        template_name = "productions/_rows.html#work-item"
-    return render(request, template_name, context, status=status)

@@ -22,7 +22,7 @@ from ..access import (
     require,
     templates_for_user,
 )
-from ..template_forms import CloneForm, NewProductionForm, SaveTemplateForm
+from ..template_forms import CloneForm, SaveTemplateForm
 
 TEMPLATES_PER_PAGE = 25
 
@@ -116,33 +116,3 @@ def template_delete(request, pk):
         messages.success(request, f"Deleted the template “{template}”.")
         return redirect("template_list")
     return render(request, "productions/template_delete.html", {"template": template})
-
-
-# The new-production form's "Start from" (production_create in views/productions.py).
-
-
-def new_production_form(request):
-    """The new-production form; `?template=<pk>` (the templates page's "Start
-    a production from this") chooses that template and its kind."""
-    templates = templates_for_user(request.user)
-    initial = {}
-    pk = request.GET.get("template", "")
-    if request.method == "GET" and pk.isascii() and pk.isdigit() and 0 < int(pk) < 2**63:
-        template = templates.filter(pk=pk).only("pk", "kind").first()
-        if template is not None:
-            initial = {"template": template.pk, "kind": template.kind}
-    data = request.POST if request.method == "POST" else None
-    return NewProductionForm(data, templates=templates, initial=initial)
-
-
-def create_production_from_form(request, fields):
-    """Create the production the form describes, from its kind's usual stages
-    or from the chosen template. May raise services.DatesOutOfRange."""
-    template = fields.pop("template", None)
-    if template is None:
-        production = services.create_production(by=request.user, **fields)
-        messages.success(request, f"Created {production}, with its stages ready.")
-    else:
-        production = services.create_production_from_template(template, by=request.user, **fields)
-        messages.success(request, f"Created {production} from the template “{template}”.")
-    return production
