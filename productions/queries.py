@@ -10,6 +10,7 @@ tests): nothing here reads per row, and nothing counts a production's rows.
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 
 from .access import items_for_user
 from .models import Activity, Assignment, ChecklistItem, Stage
@@ -110,11 +111,33 @@ def first_windows(stages, items=None):
     return stages
 
 
+def first_windows_when_asked(stages):
+    """first_windows(), run when a template first asks a stage for its
+    `window` or `more_after`: a page whose stage cards all come from the
+    cache ({% cache %}, keyed by the production's live version) reads no
+    rows at all. Still one query for every stage when one card is drawn."""
+    loaded = []
+
+    def when_asked(stage, name):
+        def load():
+            if not loaded:
+                loaded.append(True)
+                first_windows(stages)
+            return getattr(stage, name)
+
+        return SimpleLazyObject(load)
+
+    for stage in stages:
+        stage.window = when_asked(stage, "window")
+        stage.more_after = when_asked(stage, "more_after")
+    return stages
+
+
 def filtered_windows(production, stages, filters):
     """The page's windows: every row, or those matching `filters` with each
     stage's `matching` count (one query more)."""
     if not filters:
-        return first_windows(stages)
+        return first_windows_when_asked(stages)
     first_windows(stages, ChecklistItem.objects.for_checklist().filtered(production, filters))
     matching = matching_counts(production, stages, filters)
     for stage in stages:
