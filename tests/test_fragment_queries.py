@@ -152,10 +152,11 @@ def test_the_next_cards_of_a_board_column(mina, stages, django_assert_num_querie
 
 
 def test_my_work(mina, stages, django_assert_num_queries):
-    # 1 session, 2 user, 3 how many open items of theirs each due-date group
-    # holds (one aggregate), 4-8 the first rows of each of the five groups,
-    # 9 whether they are on a crew, 10 their productions (the side list)
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 the live version of each of their productions (the
+    # cached groups' key), 4 how many open items of theirs each due-date group
+    # holds (one aggregate), 5-9 the first rows of each of the five groups,
+    # 10 whether they are on a crew, 11 their productions (the side list)
+    with django_assert_num_queries(11):
         response = mina.get(reverse("my_work"))
     assert response.status_code == 200
 

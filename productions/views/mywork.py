@@ -6,12 +6,16 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Count, Q
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from ..access import Access, items_for_user, productions_for_user
+from ..fragments import production_versions
 from ..models import ChecklistItem, CrewMember
 
 # Each group shows this many rows at first and brings this many more at a
@@ -128,6 +132,26 @@ def next_rows(request, items, today, **context):
     return render(request, "productions/_rows.html#more-rows", context)
 
 
+def _groups_key(request):
+    """What a cached list of groups (the `groups` partial of _rows.html)
+    depends on besides fragment_vary's: the user, the live version of each
+    of their productions (one query: a change to any of them, or one more or
+    less of them, is a new key) and their session's CSRF secret, hashed: the
+    rows' forms carry the page's token, which a new login's secret refuses."""
+    get_token(request)  # the secret, drawn now if the browser has none yet
+    secret = salted_hmac(
+        "productions.work-groups", request.META["CSRF_COOKIE"], algorithm="sha256"
+    ).hexdigest()
+    versions = production_versions(productions_for_user(request.user))
+    return f"{request.user.pk}|{versions}|{secret}"
+
+
+def _groups_when_asked(request, items, today):
+    """grouped(), run when the template draws the groups: when they come
+    from the cache, no item is read."""
+    return SimpleLazyObject(lambda: grouped(request, items, today))
+
+
 def _open_items(user):
     return items_for_user(user).filter(done=False).select_related("stage__production", "assignee")
 
@@ -146,7 +170,8 @@ def my_work(request):
         .order_by("start_date", "title", "pk")[:20]
     )
     context = {
-        "groups": grouped(request, items, today),
+        "groups": _groups_when_asked(request, items, today),
+        "groups_key": _groups_key(request),
         "today": today,
         "productions": productions,
         "is_crew": CrewMember.objects.filter(user=request.user).exists(),
@@ -184,7 +209,8 @@ def everything_due(request):
     if more := next_rows(request, items, timezone.localdate(), show_assignee=True):
         return more
     context = {
-        "groups": grouped(request, items, timezone.localdate()),
+        "groups": _groups_when_asked(request, items, timezone.localdate()),
+        "groups_key": _groups_key(request),
         "today": timezone.localdate(),
         "form": form,
         "show_assignee": True,
