@@ -12,11 +12,11 @@ class ProductionsConfig(AppConfig):
 
         from .fragments import people_changed
         from .middleware import remember_time_zone
-        from .models import CrewMember
+        from .models import CrewMember, CrewRole
 
         user_logged_in.connect(remember_time_zone, dispatch_uid="productions.remember_time_zone")
         # Names shown on cached rows (fragments.py).
-        for model in (CrewMember, get_user_model()):
+        for model in (CrewMember, CrewRole, get_user_model()):
             for signal in (post_save, post_delete):
                 signal.connect(
                     people_changed, sender=model, dispatch_uid=f"people-{signal}-{model}"

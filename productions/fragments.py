@@ -8,10 +8,11 @@ the cache lets it go. See the `fragment_vary` tag (templatetags/ui.py) for
 the rest of the key (language, time zone, today, the query, the viewer's
 level).
 
-Names of people (a crew member's name, a login's username) are shown on
-rows of many productions, and renaming one logs nothing on any production:
-they have a version of their own here, a random token replaced whenever a
-crew member or a user is saved or deleted. A token, not a counter: if the
+Names of people and roles (a crew member's name, a login's username, a
+role in the filter) are shown on pages of many productions, and renaming
+one logs nothing on any production: they have a version of their own here,
+a random token replaced whenever a crew member, a role or a user is saved
+or deleted. A token, not a counter: if the
 cache drops it, a new one is drawn, so no fragment of the old one comes back.
 """
 
@@ -35,7 +36,7 @@ NAMES = {"name", "username"}
 
 
 def people_changed(update_fields=None, **kwargs):
-    """post_save / post_delete of CrewMember and the user model (apps.py)."""
+    """post_save / post_delete of CrewMember, CrewRole and the user model (apps.py)."""
     if update_fields is not None and not NAMES & set(update_fields):
         return
     cache.set(PEOPLE_KEY, uuid.uuid4().hex, None)
