@@ -119,16 +119,16 @@ def fragment_vary(context, *parts):
     today's date (due labels, done times), the page's query (filters, Show
     more's links, windows), the people's names (crew directory and logins,
     which no production's version follows: fragments.people_version) and
-    `parts` (the viewer's level, focus, place...)."""
+    `parts` (the viewer's level, focus, place...). The common part is worked
+    out once per request."""
     request = context.get("request")
-    query = request.GET.urlencode() if request is not None else ""
-    return "|".join(
-        [
-            translation.get_language() or "",
-            timezone.get_current_timezone_name(),
-            timezone.localdate().isoformat(),
-            query,
-            people_version(),
-            *map(str, parts),
-        ]
-    )
+    language, zone = translation.get_language() or "", timezone.get_current_timezone_name()
+    memo = getattr(request, "_fragment_vary", None) if request is not None else None
+    if memo is None or memo[0] != (language, zone):
+        query = request.GET.urlencode() if request is not None else ""
+        today = timezone.localdate().isoformat()
+        common = "|".join([language, zone, today, query, people_version()])
+        memo = ((language, zone), common)
+        if request is not None:
+            request._fragment_vary = memo
+    return "|".join([memo[1], *map(str, parts)])
