@@ -9,6 +9,7 @@ from django.db import transaction
 from ..models import Activity, Assignment, ChecklistItem, Membership, Production, Stage
 from .activity import log
 from .counters import recount_production
+from .locks import lock_for_delete
 
 
 def production_of(obj):
@@ -38,7 +39,7 @@ def _subject(obj):
 
 
 @transaction.atomic
-def save_from_admin(obj, *, by, changed_fields, created):
+def save_from_admin(obj, *, by, changed_fields, created: bool):
     if not created and hasattr(obj, "version"):
         obj.version += 1
     if hasattr(obj, "updated_by"):
@@ -75,16 +76,22 @@ def save_from_admin(obj, *, by, changed_fields, created):
 
 
 @transaction.atomic
-def delete_from_admin(obj, *, by):
+def delete_from_admin(obj, *, by) -> None:
+    """Delete `obj` for good, then recount and log: the rows first, the
+    production last (locks.py; logging first held the production while the
+    DELETE waited for an item a tick held, and the tick waited for the
+    production)."""
     production = production_of(obj)
+    subject = _subject(obj)
+    lock_for_delete(obj)
+    obj.delete()
+    if isinstance(obj, Stage | ChecklistItem) and production is not None:
+        recount_production(production.pk)
     if production is not None and not isinstance(obj, Production):
         log(
             production,
             Activity.Kind.ADMIN,
             by=by,
-            subject=_subject(obj),
+            subject=subject,
             changes={"admin": "deleted"},
         )
-    obj.delete()
-    if isinstance(obj, Stage | ChecklistItem) and production is not None:
-        recount_production(production.pk)

@@ -36,7 +36,7 @@ def regenerate_calendar_link(token, *, by):
     """A new secret: the old link stops working at once. Owner only."""
     if token.owner_id != by.pk:
         raise PermissionError("Only its owner may regenerate a calendar link.")
-    token = CalendarToken.objects.select_for_update().get(pk=token.pk)
+    token = CalendarToken.objects.select_for_update(no_key=True).get(pk=token.pk)
     token.secret = new_secret()
     token.save(update_fields=["secret"])
     return token

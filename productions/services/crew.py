@@ -4,12 +4,12 @@ from django.db import transaction
 
 from ..models import Assignment, CrewMember
 from .activity import Kind, log
-from .productions import _lock
+from .locks import lock_production
 
 
 @transaction.atomic
 def add_assignment(production, *, by, crew_member, role):
-    _lock(production.pk)
+    lock_production(production.pk)
     assignment = Assignment.objects.create(
         production=production, crew_member=crew_member, role=role
     )
@@ -19,7 +19,7 @@ def add_assignment(production, *, by, crew_member, role):
 
 @transaction.atomic
 def remove_assignment(assignment, *, by):
-    production = _lock(assignment.production_id)
+    production = lock_production(assignment.production_id)
     Assignment.objects.filter(pk=assignment.pk).delete()
     log(production, Kind.CREW_REMOVED, by=by, subject=str(assignment))
 
@@ -27,7 +27,7 @@ def remove_assignment(assignment, *, by):
 @transaction.atomic
 def create_crew_member(production, *, by, name, role, email="", phone=""):
     """A freelancer new to the directory, on this production's crew at once."""
-    _lock(production.pk)
+    lock_production(production.pk)
     crew_member = CrewMember.objects.create(name=name, email=email, phone=phone, default_role=role)
     Assignment.objects.create(production=production, crew_member=crew_member, role=role)
     log(production, Kind.CREW_CREATED, by=by, subject=f"{crew_member} as {role}")

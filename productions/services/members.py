@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from ..exceptions import Gone
 from ..models import Membership
 from .activity import Kind, log
-from .productions import _lock
+from .locks import lock_production
 
 Level = Membership.Level
 
@@ -41,7 +41,7 @@ def _already_member(user):
 @transaction.atomic
 def add_member(production, *, by, user, level):
     """Give an existing user `level` access to `production`."""
-    production = _lock(production.pk)
+    production = lock_production(production.pk)
     if Membership.objects.filter(production=production, user=user).exists():
         raise _already_member(user)
     try:
@@ -121,7 +121,7 @@ def invite_member(production, *, by, email, level, request):
     """Create a login for someone new at `email`, make them a member and, once
     the transaction commits, email them their one-time link. `request` builds
     the link's absolute URL."""
-    production = _lock(production.pk)
+    production = lock_production(production.pk)
     email = get_user_model().objects.normalize_email(email)
     if get_user_model()._default_manager.filter(email__iexact=email).exists():
         raise ValidationError(
@@ -153,7 +153,7 @@ def has_pending_invitation(user):
 @transaction.atomic
 def resend_invitation(membership, *, by, request):
     """Send the invitation again (the first link may have timed out)."""
-    production = _lock(membership.production_id)
+    production = lock_production(membership.production_id)
     user = membership.user
     if not has_pending_invitation(user) or not user.email:
         raise ValidationError(
@@ -181,7 +181,7 @@ def _is_last_manager(membership):
 @transaction.atomic
 def change_level(membership, *, by, level):
     """Set a member's level; it applies from their next request."""
-    production = _lock(membership.production_id)
+    production = lock_production(membership.production_id)
     current = _current(membership)
     level = Level(level)
     if current.level == level:
@@ -205,7 +205,7 @@ def change_level(membership, *, by, level):
 def remove_member(membership, *, by):
     """Take away a member's access; it applies from their next request. Their
     login stays: they may be a member of other productions."""
-    production = _lock(membership.production_id)
+    production = lock_production(membership.production_id)
     current = _current(membership)
     if _is_last_manager(current):
         raise ValidationError(LAST_MANAGER, code="last_manager")

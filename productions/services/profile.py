@@ -11,7 +11,7 @@ def set_time_zone(user, name, *, by, only_if_unset=False):
 
     `only_if_unset`: the browser's guess on a first visit never overrides a
     zone the user chose."""
-    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    profile, _ = Profile.objects.select_for_update(no_key=True).get_or_create(user=user)
     if only_if_unset and profile.time_zone:
         return profile
     profile.time_zone = name

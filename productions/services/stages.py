@@ -8,22 +8,15 @@ from django.db.models import Case, Max, Value, When
 from django.utils import timezone
 
 from ..exceptions import Conflict, Gone
-from ..models import Production, Stage
+from ..models import Stage
 from ..textclean import visible
 from .activity import Kind, changes_between, log
-from .checklist import _lock_stage
+from .locks import lock_production, lock_stage
 
 UP, DOWN = "up", "down"
 
 # What update_stage may change.
 STAGE_FIELDS = {"name", "phase", "start_date", "due_date"}
-
-
-def _lock_production(pk):
-    row = Production.all_objects.select_for_update().filter(pk=pk, deleted_at__isnull=True).first()
-    if row is None:
-        raise Gone("That production was just deleted.")
-    return row
 
 
 def _check(name, start_date, due_date):
@@ -41,7 +34,7 @@ def add_stage(
     """Add a stage at the end of the production's stages."""
     _check(name, start_date, due_date)
     # The production's row is the lock: two stages added at once get two positions.
-    production = _lock_production(production.pk)
+    production = lock_production(production.pk)
     # Trashed stages count too, so a restored one does not share a position.
     last = Stage.all_objects.filter(production=production).aggregate(last=Max("position"))["last"]
     stage = Stage.objects.create(
@@ -65,7 +58,7 @@ def update_stage(stage, *, by, version=None, **fields):
     unknown = set(fields) - STAGE_FIELDS
     if unknown:
         raise TypeError(f"update_stage cannot change {', '.join(sorted(unknown))}.")
-    current = _lock_stage(stage.pk)
+    current = lock_stage(stage.pk)
     if version is not None and current.version != version:
         raise Conflict(current)
     _check(
@@ -108,7 +101,7 @@ def move_stage(stage, *, by, direction):
     # only the stages (of=self): the join would lock the production row too,
     # before a stage a tick holds while it waits for that production.
     rows = list(
-        Stage.objects.select_for_update(of=("self",))
+        Stage.objects.select_for_update(no_key=True, of=("self",))
         .filter(production_id=stage.production_id, production__deleted_at__isnull=True)
         .order_by("pk")
         .values_list("pk", "name", "position")
@@ -149,7 +142,7 @@ def move_stage(stage, *, by, direction):
 def set_archived(production, archived, *, by):
     """Archive a production (or take it out of the archive). The caller says
     which state it wants, so a repeated request changes nothing."""
-    current = _lock_production(production.pk)
+    current = lock_production(production.pk)
     if (current.archived_at is not None) == archived:
         return current
     current.archived_at = timezone.now() if archived else None

@@ -8,8 +8,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ..models import ChecklistItem, Production, Stage
-from .activity import Kind, _bump, entry, log
-from .productions import _live
+from .activity import Kind, bump, entry, log
+from .productions import live_production
 
 KEEP_FOR = datetime.timedelta(days=30)
 
@@ -19,7 +19,7 @@ def empty_trash(production, *, by):
     """Delete for good the items and stages in a production's trash."""
     # Rows first (in pk order), the production last, through log(): the same
     # order as the other services, so a restore racing this cannot deadlock.
-    production = _live(production.pk)
+    production = live_production(production.pk)
     trashed_items = ChecklistItem.all_objects.filter(
         stage__production=production, deleted_at__isnull=False
     )
@@ -74,7 +74,7 @@ def purge_expired(*, now=None):
     productions.delete()
     for production in Production.all_objects.filter(pk__in=list(lost)).order_by("pk"):
         stage_count, item_count = lost[production.pk]
-        _bump(production)
+        bump(production)
         record = entry(
             production,
             Kind.TRASH_EMPTIED,
