@@ -12,7 +12,6 @@ a savepoint and its release.
 import datetime
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
