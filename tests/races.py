@@ -82,3 +82,52 @@ def in_order(held, *calls):
             thread.start()
             waiting_for_locks(number)
     return _finish(threads, results, errors)
+
+
+class Holder:
+    """A row lock held in a thread of its own until `release()`: for replays
+    that need two rows held and let go one at a time."""
+
+    def __init__(self, row):
+        self.row, self.taken, self.done = row, threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._hold)
+        self.thread.start()
+        assert self.taken.wait(20), "could not take the row"
+
+    def _hold(self):
+        try:
+            with transaction.atomic():
+                model = type(self.row)._base_manager
+                model.select_for_update(no_key=True).filter(pk=self.row.pk).first()
+                self.taken.set()
+                self.done.wait(60)
+        finally:
+            connection.close()
+
+    def release(self):
+        self.done.set()
+        self.thread.join(60)
+
+
+def start(call):
+    """Run `call` in a thread of its own; join() it to get (result, error)."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = call()
+        except BaseException as exc:
+            outcome["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+
+    def join():
+        thread.join(60)
+        assert not thread.is_alive(), "a call hung"
+        return outcome.get("result"), outcome.get("error")
+
+    join.thread = thread
+    return join

@@ -17,7 +17,7 @@ from productions.models import Activity, ChecklistItem, Stage
 from productions.services.counters import wrong_counters
 from productions.services.stages import move_stage, update_stage
 from tests.factories import ChecklistItemFactory, CommentFactory, StageFactory
-from tests.races import in_order, postgresql_only
+from tests.races import Holder, in_order, postgresql_only, start, waiting_for_locks
 
 pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
 
@@ -147,4 +147,46 @@ def test_an_admin_delete_and_a_tick_of_the_item_do_not_deadlock(production, mana
     )
 
     assert not ChecklistItem.all_objects.filter(pk=item.pk).exists()
+    assert wrong_counters() == []
+
+
+def test_an_add_a_move_in_front_and_a_tick_of_the_added_item_do_not_deadlock(
+    production, manager, editor
+):
+    stage = StageFactory(production=production, name="Wardrobe")
+    first, last = (ChecklistItemFactory(stage=stage, position=p) for p in (1, 2))
+
+    # The move locks `last`, then waits for `first` (held here), to shift it.
+    holding_first = Holder(first)
+    move = start(lambda: services.move_item(last, by=manager, before=first))
+    waiting_for_locks(1)
+    # An item is added meanwhile: it used to land at once, after the rows the
+    # move locked; now it waits for the move's turn.
+    add = start(lambda: services.add_item(stage, by=editor, title="Added meanwhile"))
+    while add.thread.is_alive():
+        try:
+            waiting_for_locks(2, timeout=0.2)
+            break
+        except AssertionError:
+            pass
+    if not add.thread.is_alive():
+        # The add landed: hold the stage, let the move take `first` and wait
+        # for the stage, and tick the new item, which waits for the stage
+        # too. Let go: the move gets the stage and comes to shift the new
+        # item, which the tick holds while it waits for the stage.
+        added = ChecklistItem.objects.get(title="Added meanwhile")
+        holding_stage = Holder(stage)
+        holding_first.release()
+        waiting_for_locks(1)
+        tick = start(lambda: services.set_item_done(added, True, by=editor))
+        waiting_for_locks(2)
+        holding_stage.release()
+        outcomes = [move(), tick(), add()]
+    else:
+        holding_first.release()
+        outcomes = [move(), add()]
+
+    assert [error for _, error in outcomes if error] == []
+    assert ChecklistItem.objects.filter(title="Added meanwhile").exists()
+    assert stage.items.order_by("position", "pk").first().pk == last.pk
     assert wrong_counters() == []

@@ -3,10 +3,11 @@ inside its transaction, so a change and its entry land (or fail) together."""
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import F
 
-from ..models import Activity, Production
+from ..models import Activity, BulkAction, ChecklistItem, Production, Stage
 
 Kind = Activity.Kind
 
@@ -38,12 +39,12 @@ def entry(
     production: Production,
     kind: str,
     *,
-    by,
+    by: User | None,
     subject: object = "",
-    stage=None,
-    item=None,
+    stage: Stage | None = None,
+    item: ChecklistItem | None = None,
     changes: dict | None = None,
-    bulk=None,
+    bulk: BulkAction | None = None,
 ) -> Activity:
     """An activity entry, not yet saved (log() saves one; bulk writes many)."""
     return Activity(
@@ -74,10 +75,10 @@ def log(
     production: Production,
     kind: str,
     *,
-    by,
+    by: User | None,
     subject: object = "",
-    stage=None,
-    item=None,
+    stage: Stage | None = None,
+    item: ChecklistItem | None = None,
     changes: dict | None = None,
     items: int = 0,
     done: int = 0,
@@ -93,7 +94,13 @@ def log(
 
 
 def log_many(
-    production: Production, kind: str, *, by, entries, items: int = 0, done: int = 0
+    production: Production,
+    kind: str,
+    *,
+    by: User,
+    entries: list[dict],
+    items: int = 0,
+    done: int = 0,
 ) -> list[Activity]:
     """log() for a change made to many rows at once: one entry per row (each a
     dict of log()'s subject, stage, item and changes), written in one INSERT,

@@ -4,7 +4,8 @@ The admin saves and deletes model instances itself; its ModelAdmins call these
 instead, so every admin change bumps the version an open edit form carries and
 leaves an activity entry, in the admin's own transaction."""
 
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.db import models, transaction
 
 from ..models import Activity, Assignment, ChecklistItem, Membership, Production, Stage
 from .activity import log
@@ -12,7 +13,7 @@ from .counters import recount_production
 from .locks import lock_for_delete
 
 
-def production_of(obj):
+def production_of(obj: models.Model) -> Production | None:
     if isinstance(obj, Production):
         return obj
     if isinstance(obj, Stage | Assignment | Membership):
@@ -39,7 +40,9 @@ def _subject(obj):
 
 
 @transaction.atomic
-def save_from_admin(obj, *, by, changed_fields, created: bool):
+def save_from_admin(
+    obj: models.Model, *, by: User, changed_fields: list[str], created: bool
+) -> models.Model:
     if not created and hasattr(obj, "version"):
         obj.version += 1
     if hasattr(obj, "updated_by"):
@@ -76,7 +79,7 @@ def save_from_admin(obj, *, by, changed_fields, created: bool):
 
 
 @transaction.atomic
-def delete_from_admin(obj, *, by) -> None:
+def delete_from_admin(obj: models.Model, *, by: User) -> None:
     """Delete `obj` for good, then recount and log: the rows first, the
     production last (locks.py; logging first held the production while the
     DELETE waited for an item a tick held, and the tick waited for the

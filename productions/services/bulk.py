@@ -8,15 +8,17 @@ bounded by the number of stages touched, never one per item.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
 from ..exceptions import Gone
-from ..models import BulkAction, ChecklistItem, CrewMember
+from ..models import BulkAction, ChecklistItem, CrewMember, Production, Stage
 from .activity import Kind, display, log_many
 from .counters import move_counters
 from .locks import lock_stages, one_at_a_time
@@ -104,7 +106,16 @@ def _iso(value):
 
 
 @transaction.atomic
-def bulk_edit(production, pks, action, *, by, assignee=None, due_date=None, stage=None):
+def bulk_edit(
+    production: Production,
+    pks: Iterable[int],
+    action: str,
+    *,
+    by: User,
+    assignee: CrewMember | None = None,
+    due_date: datetime.date | None = None,
+    stage: Stage | None = None,
+) -> BulkAction:
     """Apply `action` to the items `pks` of `production` and return the
     BulkAction (its `count` says how many items it changed; items already in
     the wanted state are left alone and not logged; when none changes, the
@@ -239,7 +250,7 @@ class Undone:
 
 
 @transaction.atomic
-def undo_bulk(bulk, *, by):
+def undo_bulk(bulk: BulkAction, *, by: User) -> "Undone":
     """Undo a bulk action, once: every item it changed gets back the values it
     had, unless someone changed that item since (those are left as they are)
     or its stage is in the trash now."""

@@ -1,14 +1,18 @@
 """Stages and checklist items: status, add, tick, edit, delete, restore, comment."""
 
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Max, Window
 from django.utils import timezone
 
 from ..exceptions import Conflict, NeedsConfirmation, StageGated
-from ..models import ChecklistItem, Comment, Stage
+from ..models import ChecklistItem, Comment, CrewMember, Stage
 from .activity import Kind, changes_between, display, log, log_many
 from .counters import move_counters
-from .locks import lock_item, lock_stage
+from .locks import lock_item, lock_stage, one_at_a_time
 
 
 def _log_item(item, kind, *, by, **extra):
@@ -51,7 +55,7 @@ def _refuse_if_gated(stage):
 
 
 @transaction.atomic
-def set_stage_status(stage, status, *, by, confirmed=False):
+def set_stage_status(stage: Stage, status: str, *, by: User, confirmed: bool = False) -> Stage:
     """Set a stage's status by hand (or hand it back to the checklist with
     FOLLOW_CHECKLIST). Done with items still open needs `confirmed`, and the
     log records the override."""
@@ -92,7 +96,7 @@ def set_stage_status(stage, status, *, by, confirmed=False):
 
 
 @transaction.atomic
-def delete_stage(stage, *, by):
+def delete_stage(stage: Stage, *, by: User) -> Stage:
     current = lock_stage(stage.pk)
     current.deleted_at, current.deleted_by = timezone.now(), by
     current.save(update_fields=["deleted_at", "deleted_by"])
@@ -110,7 +114,7 @@ def delete_stage(stage, *, by):
 
 
 @transaction.atomic
-def restore_stage(stage, *, by):
+def restore_stage(stage: Stage, *, by: User) -> Stage:
     current = lock_stage(stage.pk, deleted=True)
     current.deleted_at, current.deleted_by = None, None
     current.save(update_fields=["deleted_at", "deleted_by"])
@@ -127,7 +131,19 @@ def restore_stage(stage, *, by):
 
 
 @transaction.atomic
-def add_item(stage, *, by, title, assignee=None, due_date=None, notes=""):
+def add_item(
+    stage: Stage,
+    *,
+    by: User,
+    title: str,
+    assignee: CrewMember | None = None,
+    due_date: datetime.date | None = None,
+    notes: str = "",
+) -> ChecklistItem:
+    """Add an item at the end of the stage. It takes the production's turn
+    (locks.py): a move shifting the stage's rows must not meet a row added
+    after it locked them."""
+    one_at_a_time(stage.production_id)
     stage = lock_stage(stage.pk)
     last = ChecklistItem.all_objects.filter(stage=stage).aggregate(last=Max("position"))["last"]
     item = ChecklistItem.objects.create(
@@ -147,12 +163,13 @@ def add_item(stage, *, by, title, assignee=None, due_date=None, notes=""):
 
 
 @transaction.atomic
-def add_items(stage, *, by, titles):
+def add_items(stage: Stage, *, by: User, titles: Iterable[str]) -> list[ChecklistItem]:
     """Add one item per title at the end of the stage (a pasted list): one
     transaction, the rows in one INSERT, one activity entry per item."""
     titles = list(titles)
     if not titles:
         return []
+    one_at_a_time(stage.production_id)  # as add_item
     stage = lock_stage(stage.pk)
     last = ChecklistItem.all_objects.filter(stage=stage).aggregate(last=Max("position"))["last"]
     now = timezone.now()
@@ -178,7 +195,9 @@ def add_items(stage, *, by, titles):
 
 
 @transaction.atomic
-def update_item(item, *, by, version=None, **fields):
+def update_item(
+    item: ChecklistItem, *, by: User, version: int | None = None, **fields
+) -> ChecklistItem:
     """Save an edited item; refuse (Conflict) if someone saved since `version`."""
     current = lock_item(item.pk)
     if version is not None and current.version != version:
@@ -196,7 +215,7 @@ def update_item(item, *, by, version=None, **fields):
 
 
 @transaction.atomic
-def set_item_done(item: ChecklistItem, done: bool, *, by) -> ChecklistItem:
+def set_item_done(item: ChecklistItem, done: bool, *, by: User) -> ChecklistItem:
     """The tick: tick or untick an item, remembering who ticked it and when.
 
     The caller says which state it wants, so a repeated request changes
@@ -228,13 +247,13 @@ def set_item_done(item: ChecklistItem, done: bool, *, by) -> ChecklistItem:
 
 
 @transaction.atomic
-def delete_item(item, *, by):
+def delete_item(item: ChecklistItem, *, by: User) -> ChecklistItem:
     """Move an item to its production's trash."""
     return _set_trashed(lock_item(item.pk, with_stage=True), by=by, trashed=True)
 
 
 @transaction.atomic
-def restore_item(item, *, by):
+def restore_item(item: ChecklistItem, *, by: User) -> ChecklistItem:
     return _set_trashed(lock_item(item.pk, deleted=True, with_stage=True), by=by, trashed=False)
 
 
@@ -252,7 +271,7 @@ def _set_trashed(current, *, by, trashed):
 
 
 @transaction.atomic
-def add_comment(item, *, by, body):
+def add_comment(item: ChecklistItem, *, by: User, body: str) -> Comment:
     current = lock_item(item.pk)
     comment = Comment.objects.create(item=current, author=by, body=body)
     _log_item(current, Kind.COMMENTED, by=by, changes={"comment": display(body[:300])})

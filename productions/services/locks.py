@@ -3,9 +3,13 @@
 One order, bottom up, for every service in productions/services/:
 
 1. The production's turn (`one_at_a_time`, an advisory lock on its id),
-   only for the writers that lock many rows of one production: moving an
-   item, a bulk change, its Undo, a checklist import. Two of them could
-   each hold a row the other needs; taking turns first, they cannot.
+   only for the writers that lock many rows of one production or give an
+   item its place: moving an item, a bulk change, its Undo, a checklist
+   import, adding items. Two of them could each hold a row the other
+   needs; taking turns first, they cannot. (A move locks the rows it
+   shifts before their stage; an item added after that, and ticked at
+   once, was held by the tick waiting for the stage while the move, holding
+   the stage, came to shift it.)
 2. Checklist items: the one written (`lock_item`), or many in pk order.
 3. Stages: the one written (`lock_stage`), or many in pk order
    (`lock_stages`); a stage's counters move after its items are locked.

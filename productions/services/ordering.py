@@ -5,11 +5,12 @@ never one query per row, so a move costs the same in a stage of 10 items as
 in one of 5,000.
 """
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Case, F, Max, Value, When
 
 from ..exceptions import Gone
-from ..models import ChecklistItem, Stage
+from ..models import ChecklistItem, Production, Stage
 from .activity import Kind, log
 from .counters import move_counters
 from .locks import lock_item, lock_stage, one_at_a_time
@@ -42,7 +43,13 @@ def _lock_rows_from(stage_id, before, moving):
 
 
 @transaction.atomic
-def move_item(item, *, by, stage=None, before=None):
+def move_item(
+    item: ChecklistItem,
+    *,
+    by: User,
+    stage: Stage | None = None,
+    before: ChecklistItem | None = None,
+) -> ChecklistItem:
     """Move `item` in front of `before` (an item of the target stage), or to
     the end of the target stage when `before` is None.
 
@@ -104,7 +111,7 @@ def move_item(item, *, by, stage=None, before=None):
 
 
 @transaction.atomic
-def reorder_stages(production, *, by, order):
+def reorder_stages(production: Production, *, by: User, order: list) -> list[str]:
     """Put the production's live stages in `order` (a list of their ids, each
     exactly once), in one UPDATE."""
     stages = list(

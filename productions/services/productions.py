@@ -3,6 +3,7 @@
 import secrets
 from collections import Counter
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -53,7 +54,7 @@ def save_with_unique_slug(production: Production) -> None:
     raise IntegrityError("Could not find a free slug.")
 
 
-def start_production(*, by, **fields) -> Production:
+def start_production(*, by: User | None, **fields) -> Production:
     """Save a new production (a free slug) and make its creator its manager.
 
     The first step of every way to create one (create_production, cloning,
@@ -66,7 +67,7 @@ def start_production(*, by, **fields) -> Production:
 
 
 @transaction.atomic
-def create_production(*, by, **fields) -> Production:
+def create_production(*, by: User, **fields) -> Production:
     """Create a production with its kind's template stages and checklists.
 
     The user who creates it is its manager."""
@@ -116,7 +117,7 @@ def live_production(pk: int) -> Production:
 
 @transaction.atomic
 def update_production(
-    production: Production, *, by, version: int | None = None, **fields
+    production: Production, *, by: User, version: int | None = None, **fields
 ) -> Production:
     """Save edited details; refuse (Conflict) if someone saved since `version`."""
     current = lock_production(production.pk)
@@ -135,7 +136,7 @@ def update_production(
 
 
 @transaction.atomic
-def delete_production(production: Production, *, by) -> Production:
+def delete_production(production: Production, *, by: User) -> Production:
     """Move a production to the trash (its managers can restore it for 30 days)."""
     current = lock_production(production.pk)
     current.deleted_at, current.deleted_by = timezone.now(), by
@@ -145,7 +146,7 @@ def delete_production(production: Production, *, by) -> Production:
 
 
 @transaction.atomic
-def restore_production(production: Production, *, by) -> Production:
+def restore_production(production: Production, *, by: User) -> Production:
     current = lock_production(production.pk, deleted=True)
     current.deleted_at, current.deleted_by = None, None
     current.save(update_fields=["deleted_at", "deleted_by"])

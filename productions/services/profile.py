@@ -1,12 +1,13 @@
 """A user's own settings."""
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from ..models import Profile
 
 
 @transaction.atomic
-def set_time_zone(user, name, *, by, only_if_unset=False):
+def set_time_zone(user: User, name: str, *, by: User, only_if_unset: bool = False) -> Profile:
     """Save the user's time zone (an IANA name, already validated).
 
     `only_if_unset`: the browser's guess on a first visit never overrides a

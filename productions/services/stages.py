@@ -2,13 +2,16 @@
 move up or down; and archiving a whole production. (Stage status, delete and
 restore live in checklist.py.)"""
 
+import datetime
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Max, Value, When
 from django.utils import timezone
 
 from ..exceptions import Conflict, Gone
-from ..models import Stage
+from ..models import Production, Stage
 from ..textclean import visible
 from .activity import Kind, changes_between, log
 from .locks import lock_production, lock_stage
@@ -29,8 +32,14 @@ def _check(name, start_date, due_date):
 
 @transaction.atomic
 def add_stage(
-    production, *, by, name, phase=Stage.Phase.PRE_PRODUCTION, start_date=None, due_date=None
-):
+    production: Production,
+    *,
+    by: User,
+    name: str,
+    phase: str = Stage.Phase.PRE_PRODUCTION,
+    start_date: datetime.date | None = None,
+    due_date: datetime.date | None = None,
+) -> Stage:
     """Add a stage at the end of the production's stages."""
     _check(name, start_date, due_date)
     # The production's row is the lock: two stages added at once get two positions.
@@ -52,7 +61,7 @@ def add_stage(
 
 
 @transaction.atomic
-def update_stage(stage, *, by, version=None, **fields):
+def update_stage(stage: Stage, *, by: User, version: int | None = None, **fields) -> Stage:
     """Save a stage's edited name, phase or dates; refuse (Conflict) if someone
     saved it since `version`."""
     unknown = set(fields) - STAGE_FIELDS
@@ -87,7 +96,7 @@ def update_stage(stage, *, by, version=None, **fields):
 
 
 @transaction.atomic
-def move_stage(stage, *, by, direction):
+def move_stage(stage: Stage, *, by: User, direction: str) -> Stage:
     """Swap a stage with its neighbour above (UP) or below (DOWN).
 
     The production's live stages are locked (in pk order) and renumbered
@@ -139,7 +148,7 @@ def move_stage(stage, *, by, direction):
 
 
 @transaction.atomic
-def set_archived(production, archived, *, by):
+def set_archived(production: Production, archived: bool, *, by: User) -> Production:
     """Archive a production (or take it out of the archive). The caller says
     which state it wants, so a repeated request changes nothing."""
     current = lock_production(production.pk)

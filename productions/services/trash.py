@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -15,7 +16,7 @@ KEEP_FOR = datetime.timedelta(days=30)
 
 
 @transaction.atomic
-def empty_trash(production, *, by):
+def empty_trash(production: Production, *, by: User) -> None:
     """Delete for good the items and stages in a production's trash."""
     # Rows first (in pk order), the production last, through log(): the same
     # order as the other services, so a restore racing this cannot deadlock.
@@ -45,7 +46,7 @@ def _plural(n, word):
 
 
 @transaction.atomic
-def purge_expired(*, now=None):
+def purge_expired(*, now: datetime.datetime | None = None) -> tuple[int, int, int]:
     """Delete for good what has been in the trash longer than KEEP_FOR.
 
     Each production that keeps living but lost stages or items gets an entry
