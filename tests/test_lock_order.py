@@ -190,3 +190,23 @@ def test_an_add_a_move_in_front_and_a_tick_of_the_added_item_do_not_deadlock(
     assert ChecklistItem.objects.filter(title="Added meanwhile").exists()
     assert stage.items.order_by("position", "pk").first().pk == last.pk
     assert wrong_counters() == []
+
+
+def test_emptying_the_trash_and_an_undo_on_a_trashed_stage_do_not_deadlock(production, manager):
+    stage = StageFactory(production=production, name="Wardrobe")
+    items = [ChecklistItemFactory(stage=stage, position=p) for p in (1, 2)]
+    bulk = services.bulk_edit(production, [i.pk for i in items], "done", by=manager)
+    services.delete_stage(stage, by=manager)
+
+    # Emptying the trash waits for the trashed stage (held here); the Undo
+    # locks the stage's items and waits for the stage too. Let go: deleting
+    # the stage deleted its items, which the Undo held while it waited for
+    # the stage.
+    in_order(
+        stage,
+        lambda: services.empty_trash(production, by=manager),
+        lambda: services.undo_bulk(bulk, by=manager),
+    )
+
+    assert not ChecklistItem.all_objects.filter(pk__in=[i.pk for i in items]).exists()
+    assert wrong_counters() == []

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from ..models import Activity, Assignment, ChecklistItem, Membership, Production, Stage
 from .activity import log
 from .counters import recount_production
-from .locks import lock_for_delete
+from .locks import lock_for_delete, lock_stages
 
 
 def production_of(obj: models.Model) -> Production | None:
@@ -48,6 +48,12 @@ def save_from_admin(
     if hasattr(obj, "updated_by"):
         obj.updated_by = by
     before = None if created else _production_id_in_db(obj)
+    if isinstance(obj, Stage) and not created:
+        # The recount below moves every stage of the production: lock them
+        # all in pk order before this one is saved (locks.py).
+        lock_stages(
+            Stage.all_objects.filter(production=obj.production_id).values_list("pk", flat=True)
+        )
     if isinstance(obj, Production) and not created:
         # The counters and live version are the services' to move: an admin
         # form loaded a while ago must not write back stale values.

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ..models import ChecklistItem, Production, Stage
 from .activity import Kind, bump, entry, log
+from .locks import one_at_a_time
 from .productions import live_production
 
 KEEP_FOR = datetime.timedelta(days=30)
@@ -18,13 +19,19 @@ KEEP_FOR = datetime.timedelta(days=30)
 @transaction.atomic
 def empty_trash(production: Production, *, by: User) -> None:
     """Delete for good the items and stages in a production's trash."""
-    # Rows first (in pk order), the production last, through log(): the same
-    # order as the other services, so a restore racing this cannot deadlock.
+    # The lock order (locks.py): the production's turn (an Undo locks items
+    # on trashed stages too), the items that go (trashed ones, and those of
+    # trashed stages) in pk order, the trashed stages, the production last
+    # (log()). FOR UPDATE: they are deleted for good.
     production = live_production(production.pk)
+    one_at_a_time(production.pk)
     trashed_items = ChecklistItem.all_objects.filter(
         stage__production=production, deleted_at__isnull=False
     )
-    list(trashed_items.select_for_update(of=("self",)).order_by("pk").values_list("pk"))
+    going = ChecklistItem.all_objects.filter(stage__production=production).filter(
+        Q(deleted_at__isnull=False) | Q(stage__deleted_at__isnull=False)
+    )
+    list(going.select_for_update(of=("self",)).order_by("pk").values_list("pk"))
     stages = Stage.all_objects.filter(production=production, deleted_at__isnull=False)
     stage_count = len(stages.select_for_update().order_by("pk").values_list("pk"))
     items, _ = trashed_items.delete()
