@@ -49,7 +49,7 @@ def editors(production, count):
 
 
 def landed_whole(ticked, item_pk, done):
-    """A Ticked means the item, its entry and the counters moved; None
+    """A ticked item means the item, its entry and the counters moved; None
     means none of it did (the counters are checked by the caller)."""
     item = ChecklistItem.all_objects.get(pk=item_pk)
     entries = Activity.objects.filter(item_id=item_pk, kind=Kind.ITEM_TICKED).count()
