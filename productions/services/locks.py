@@ -5,7 +5,7 @@ One order, bottom up, for every service in productions/services/:
 1. The production's turn (`one_at_a_time`, an advisory lock on its id),
    only for the writers that lock many rows of one production or give an
    item its place: moving an item, a bulk change, its Undo, a checklist
-   import, adding items. Two of them could each hold a row the other
+   import, adding items, emptying the trash. Two of them could each hold a row the other
    needs; taking turns first, they cannot. (A move locks the rows it
    shifts before their stage; an item added after that, and ticked at
    once, was held by the tick waiting for the stage while the move, holding
