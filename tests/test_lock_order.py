@@ -210,3 +210,23 @@ def test_emptying_the_trash_and_an_undo_on_a_trashed_stage_do_not_deadlock(produ
 
     assert not ChecklistItem.all_objects.filter(pk__in=[i.pk for i in items]).exists()
     assert wrong_counters() == []
+
+
+def test_an_admin_save_of_a_stage_and_a_stage_move_do_not_deadlock(production, manager):
+    first = StageFactory(production=production, name="Wardrobe", position=1)
+    second = StageFactory(production=production, name="Filming", position=2)
+
+    # The move waits for `first` (held here; it locks every stage in pk
+    # order); the admin saves `second` and its recount waits for `first`
+    # too. Let go: the move gets `first` and waits for `second`.
+    second.name = "Shooting"
+    in_order(
+        first,
+        lambda: move_stage(first, by=manager, direction="down"),
+        lambda: services.save_from_admin(
+            second, by=manager, changed_fields=["name"], created=False
+        ),
+    )
+
+    assert Stage.objects.get(pk=second.pk).name == "Shooting"
+    assert wrong_counters() == []
