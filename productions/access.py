@@ -111,21 +111,6 @@ def _with_level(queryset, user, production_field):
     )
 
 
-def level_sql(user, production_column):
-    """_with_level() for one hand-written statement (the tick's, which checks
-    access in the same statement as its write): SQL for the user's level on
-    the production whose id is in `production_column`, NULL when they have
-    none, and its params. Callers compare it with a Level."""
-    if user.is_staff:
-        return "CAST(%s AS INTEGER)", [int(Level.MANAGER)]
-    table = Membership._meta.db_table
-    return (
-        f"(SELECT m.level FROM {table} m"
-        f" WHERE m.production_id = {production_column} AND m.user_id = %s)",
-        [user.pk],
-    )
-
-
 def _lookup(queryset, user, production_field, **filters):
     obj = get_object_or_404(_with_level(queryset, user, production_field), **filters)
     return obj, Access(obj.access_level)

@@ -70,7 +70,7 @@ def make_plan(production, table, *, lock=False):
     stage_by_pk = {stage.pk: stage for stage in stages}
     items = ChecklistItem.objects.of_production(production).select_related("assignee")
     if lock:
-        items = items.select_for_update(of=("self",))
+        items = items.select_for_update(no_key=True, of=("self",))
     items = {item.pk: item for item in items}
     by_title = {}
     for item in items.values():

@@ -214,6 +214,26 @@ class Stage(models.Model):
     def is_done(self):
         return self.status == self.Status.DONE
 
+    def status_from_checklist(self, *, handed_back: bool = False) -> str:
+        """The status the checklist gives this stage, from its counters: the
+        one home of the rule every write that moves them follows.
+
+        All items done makes it done; some done makes it in progress;
+        unticking everything in a done stage sends it back to not started. A
+        blocked stage stays blocked, and a status someone chose by hand stays
+        until they hand the stage back to the checklist (`handed_back`: then
+        it follows the checklist again, not started when nothing is done)."""
+        if not handed_back and (self.status_manual or self.status == self.Status.BLOCKED):
+            return self.status
+        total, done = self.item_count, self.done_count
+        if total and done == total:
+            return self.Status.DONE
+        if done:
+            return self.Status.IN_PROGRESS
+        if self.status == self.Status.DONE or handed_back:
+            return self.Status.NOT_STARTED
+        return self.status
+
     @property
     def progress(self):
         return Progress(self.done_count, self.item_count)
@@ -279,7 +299,7 @@ class ChecklistItemQuerySet(models.QuerySet):
         if not stage_ids:
             return self.none()
         # Compiled once, with a marker where each part takes its stage's id
-        # (a parameter, so a precompiled page query can put in others).
+        # (a parameter, filled in per stage below).
         marker = "(window_stage)"
         ids = self.filter(stage_id=RawSQL(marker[1:-1], ())).order_by("done", "position", "pk")
         sql, params = ids.values("pk")[:size].query.get_compiler(using=self.db).as_sql()

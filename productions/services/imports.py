@@ -26,10 +26,9 @@ from ..models import (
     Stage,
 )
 from .activity import Kind, display, entry, log
-from .checklist import sync_stage_status
-from .counters import recount_production
+from .counters import recount_production, recount_stages
 from .locks import one_at_a_time
-from .productions import _live, _save_with_unique_slug
+from .productions import live_production, save_with_unique_slug
 
 
 class ImportRefused(Exception):
@@ -57,7 +56,7 @@ def apply_checklist_import(production, table, *, by, filename, digest=None):
     # The items (then their stages, then the production through log()) are
     # locked in the order the everyday services use, so a tick racing an
     # import waits instead of deadlocking.
-    production = _live(production.pk)
+    production = live_production(production.pk)
     one_at_a_time(production.pk)  # before the rows, as moves and bulk changes (locks.py)
     plan = make_plan(production, table, lock=True)
     if plan.problems:
@@ -154,15 +153,17 @@ def apply_checklist_import(production, table, *, by, filename, digest=None):
             )
     ChecklistItem.objects.bulk_update(items.values(), sorted(fields), batch_size=500)
     Activity.objects.bulk_create(entries, batch_size=500)
+    # The stages before the production (log()), as locks.py says.
+    items, done = recount_stages(touched)
     log(
         production,
         Kind.CHECKLIST_IMPORTED,
         by=by,
         subject=filename,
         changes={"created": len(plan.creates), "updated": len(plan.updates)},
+        items=items,
+        done=done,
     )
-    for stage in sorted(touched.values(), key=lambda s: s.pk):
-        sync_stage_status(stage)
     return plan
 
 
@@ -174,7 +175,7 @@ def import_production(document, *, by, filename):
     has; the others are added to it. The importing user is its manager."""
     p = document["production"]
     production = Production(created_by=by, updated_by=by, **p)
-    _save_with_unique_slug(production)
+    save_with_unique_slug(production)
     Membership.objects.create(production=production, user=by, level=Membership.Level.MANAGER)
 
     crew = {}
