@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view the database fails answers 503, not 500 (see also handler500).
+    "productions.middleware.DatabaseUnavailableMiddleware",
     # Compressed answers (BREACH: Django masks the CSRF token anew in every
     # response, and no other secret is echoed from the request into a page).
     "django.middleware.gzip.GZipMiddleware",

@@ -17,6 +17,9 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
+# The database down answers 503, wherever in the request it failed.
+handler500 = "productions.middleware.server_error"
+
 urlpatterns = [
     path("favicon.ico", favicon),
     path("login/", auth_views.LoginView.as_view(), name="login"),
