@@ -250,6 +250,8 @@ PERMISSIONS_POLICY = os.getenv(
 # HTTPS: all off by default (local HTTP); a deployment sets them (see README).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+# A load balancer probes /health/ over plain HTTP, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "False")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from productions.views.health import health
 from productions.views.members import invitation_accept
 
 admin.site.site_header = "BTS Tracker admin"
@@ -22,6 +23,8 @@ handler500 = "productions.middleware.server_error"
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    # For a load balancer: 200 while the database answers, else 503 (no login).
+    path("health/", health, name="health"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Django's password reset, with our templates (its views need no login).

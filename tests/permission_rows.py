@@ -95,6 +95,7 @@ ROWS = {
     # Public pages
     "favicon.ico": Row(none, public(301), public(301)),
     "login": Row(none, public(200), public(200)),
+    "health": Row(none, public(200), public(405)),
     # Logging out sends everyone to the login page, which is no refusal here.
     "logout": Row(none, everyone(405), everyone(302, anonymous=302), to_login=True),
     "password_reset": Row(none, public(200), public(200)),

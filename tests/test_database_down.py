@@ -146,3 +146,27 @@ def test_the_503_page_needs_nothing_from_the_database(member):
 
     assert response.status_code == 503
     assert b"<title>Briefly unavailable" in response.content
+
+
+def test_health_answers_200_without_a_login_while_the_database_answers(client):
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_health_answers_503_while_the_database_is_down(client, caplog):
+    with database_unreachable():
+        response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.content == b"database unavailable\n"
+
+
+def test_health_is_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/health/").status_code == 200
+    assert client.get("/login/").status_code == 301
