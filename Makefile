@@ -37,9 +37,10 @@ $(STAMP): requirements.txt
 run: export DEBUG ?= 1
 run: $(STAMP)
 	$(PY) manage.py migrate --no-input
+	@# load_demo's last line says how to log in, as it is on this database.
 	$(PY) manage.py load_demo
 	@echo
-	@echo "  BTS Tracker is at http://127.0.0.1:$(PORT)/  (log in as demo / demo)"
+	@echo "  BTS Tracker is at http://127.0.0.1:$(PORT)/"
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
