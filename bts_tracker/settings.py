@@ -261,9 +261,38 @@ BEHIND_HTTPS_PROXY = envbool("BEHIND_HTTPS_PROXY", "False")
 if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One line per event: a 403 or 404 without its traceback (log_filters.py), a
+# database outage as one line (productions/middleware.py), and Django's
+# records printed once (its own console handler, under DEBUG, printed every
+# record a second time after the root's).
+LOG_LEVEL = os.getenv("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "one_line_403_404": {"()": "bts_tracker.log_filters.OneLineFor403And404"},
+        "skip_server_403_404": {"()": "bts_tracker.log_filters.SkipServerLineFor403And404"},
+    },
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"filters": ["one_line_403_404"]},
+        "django.server": {
+            "handlers": ["server"],
+            "filters": ["skip_server_403_404"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }
