@@ -20,6 +20,7 @@ from ..access import (
     get_production_for_user,
     productions_for_user,
     require,
+    require_to,
 )
 from ..exceptions import Conflict
 from ..forms import (
@@ -324,7 +325,7 @@ def production_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def production_delete(request, slug):
     production, can = get_production_for_user(request.user, slug)
-    require(can, Level.MANAGER)
+    require_to(can, "archive")  # archived or not
     if request.method == "POST":
         services.delete_production(production, by=request.user)
         return redirect("production_deleted", pk=production.pk)
