@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "productions",
 ]
 
@@ -196,6 +197,19 @@ else:
             },
         }
     }
+# Background tasks (Django's Tasks framework): password reset mails go out
+# from a worker, `python manage.py db_worker` (`make run` starts one beside
+# the server; a deployment runs it as a second process). The queue is a table
+# in the app's own database (django-tasks-db), with or without Redis: the
+# maintained RQ backend (django-tasks-rq 0.12) is built on the django-tasks
+# backport and needs it, django-rq, rq and rq-scheduler besides.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "BTS Tracker <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
