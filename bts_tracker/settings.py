@@ -73,11 +73,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "productions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view the database fails answers 503, not 500 (see also handler500).
+    "productions.middleware.DatabaseUnavailableMiddleware",
     # Compressed answers (BREACH: Django masks the CSRF token anew in every
     # response, and no other secret is echoed from the request into a page).
     "django.middleware.gzip.GZipMiddleware",
@@ -215,6 +218,19 @@ else:
             },
         }
     }
+# Background tasks (Django's Tasks framework): password reset mails go out
+# from a worker, `python manage.py db_worker` (`make run` starts one beside
+# the server; a deployment runs it as a second process). The queue is a table
+# in the app's own database (django-tasks-db), with or without Redis: the
+# maintained RQ backend (django-tasks-rq 0.12) is built on the django-tasks
+# backport and needs it, django-rq, rq and rq-scheduler besides.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "BTS Tracker <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -282,6 +298,8 @@ PERMISSIONS_POLICY = os.getenv(
 # HTTPS: all off by default (local HTTP); a deployment sets them (see README).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+# A load balancer probes /health/ over plain HTTP, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "False")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
@@ -291,9 +309,38 @@ BEHIND_HTTPS_PROXY = envbool("BEHIND_HTTPS_PROXY", "False")
 if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One line per event: a 403 or 404 without its traceback (log_filters.py), a
+# database outage as one line (productions/middleware.py), and Django's
+# records printed once (its own console handler, under DEBUG, printed every
+# record a second time after the root's).
+LOG_LEVEL = os.getenv("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "one_line_403_404": {"()": "bts_tracker.log_filters.OneLineFor403And404"},
+        "skip_server_403_404": {"()": "bts_tracker.log_filters.SkipServerLineFor403And404"},
+    },
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"filters": ["one_line_403_404"]},
+        "django.server": {
+            "handlers": ["server"],
+            "filters": ["skip_server_403_404"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

@@ -36,6 +36,21 @@ def _strict_fetching(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Background tasks (password reset mails) run as they are enqueued, so a
+    # test sees their effect; tests of the queue itself set the real backend.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Throttles count in the cache: each test starts from none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing is slow on purpose; tests only need passwords to check.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -156,13 +156,17 @@ def has_pending_invitation(user: User) -> bool:
 
 @transaction.atomic
 def resend_invitation(membership: Membership, *, by: User, request: HttpRequest) -> None:
-    """Send the invitation again (the first link may have timed out)."""
+    """Send the invitation again (the first link may have timed out), with a
+    new link: the earlier one stops working. (The link's token covers the
+    password hash; an unusable password is a fresh random one each time.)"""
     production = lock_production(membership.production_id)
     user = membership.user
     if not has_pending_invitation(user) or not user.email:
         raise ValidationError(
             f"{user.get_username()} has already set a password.", code="not_invited"
         )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
     transaction.on_commit(
         lambda: send_invitation(production, by=by, user=user, request=request), robust=True
     )

@@ -63,7 +63,7 @@ def grouped(request, items, today):
         size = _count(request.GET.get(f"show_{key}"))
         window = list(items.filter(condition).order_by(*ORDER)[:size])
         for item in window:
-            item.can = Access(item.access_level)
+            item.can = Access.of(item)
         group = Group(key, label, window, totals[key])
         if group.total > len(window):
             _offer_more(request, group, len(window))
@@ -124,7 +124,7 @@ def next_rows(request, items, today, **context):
             rows = rows.filter(_after(last))
     rows = list(rows.order_by(*ORDER)[: PER_GROUP + 1])
     for item in rows:
-        item.can = Access(item.access_level)
+        item.can = Access.of(item)
     group = Group(key, bounds[key][0], rows[:PER_GROUP], 0)
     if len(rows) > PER_GROUP:
         _offer_more(request, group, PER_GROUP)

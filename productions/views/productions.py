@@ -18,6 +18,7 @@ from ..access import (
     productions_for_user,
     require,
     templates_for_user,
+    require_to,
 )
 from ..exceptions import Conflict
 from ..forms import ProductionFilterForm, ProductionForm
@@ -138,7 +139,7 @@ def production_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def production_delete(request, slug):
     production, can = get_production_for_user(request.user, slug)
-    require(can, Level.MANAGER)
+    require_to(can, "archive")  # archived or not
     if request.method == "POST":
         services.delete_production(production, by=request.user)
         return redirect("production_deleted", pk=production.pk)

@@ -15,11 +15,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import services
 from ..access import (
-    CLONE,
-    SAVE_TEMPLATE,
     get_production_for_user,
     get_template_to_delete,
-    require,
+    require_to,
     templates_for_user,
 )
 from ..template_forms import CloneForm, SaveTemplateForm
@@ -53,7 +51,7 @@ def _errors(form, exc):
 @require_http_methods(["GET", "POST"])
 def production_clone(request, slug):
     source, can = get_production_for_user(request.user, slug)
-    require(can, CLONE)
+    require_to(can, "clone")
     form = CloneForm(request.POST if request.method == "POST" else None, source=source)
     status = 200
     if form.is_bound:
@@ -78,7 +76,7 @@ def production_clone(request, slug):
 @require_http_methods(["GET", "POST"])
 def production_save_template(request, slug):
     production, can = get_production_for_user(request.user, slug)
-    require(can, SAVE_TEMPLATE)
+    require_to(can, "save_template")
     data = request.POST if request.method == "POST" else None
     form = SaveTemplateForm(data, initial={"name": production.title})
     status = 200

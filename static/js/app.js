@@ -10,6 +10,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const status = event.detail.xhr.status;
     if (status === 403 || status === 404) {
       show("That item is gone or you may not change it. Reload the page to see the latest.");
+    } else if (status === 503) {
+      // The database is briefly down (productions/middleware.py: database_unavailable).
+      show("BTS Tracker is briefly unavailable: your change was not saved. Try again in a few seconds.");
     } else {
       show(`Something went wrong (error ${status}). Your change may not have been saved.`);
     }
