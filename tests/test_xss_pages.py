@@ -16,8 +16,18 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.conftest import HTMX
-from tests.xss_payloads import FIELDS, FORBIDDEN, PAYLOADS, tag, write_everywhere
+from productions.models import Membership
+from tests.conftest import HTMX, client_for
+from tests.factories import MembershipFactory, ProductionFactory
+from tests.xss_payloads import (
+    FIELDS,
+    FORBIDDEN,
+    MARKUP,
+    PAYLOADS,
+    assert_no_injected_markup,
+    tag,
+    write_everywhere,
+)
 
 
 @pytest.fixture(params=PAYLOADS, ids=range(len(PAYLOADS)))
@@ -179,6 +189,7 @@ def assert_shows_escaped(html, payload, letters, page):
             assert value not in html, f"{page}: {FIELDS[letter]} shown raw — {value!r}"
     for fragment in FORBIDDEN:
         assert fragment not in html, f"{page}: {fragment!r} came back as markup"
+    assert_no_injected_markup(html, page)
 
 
 @pytest.mark.parametrize(
@@ -199,3 +210,22 @@ def test_the_messages_after_a_write_are_escaped(scene):
 
     assert response.status_code == 200
     assert_shows_escaped(response.content.decode(), scene["payload"], "D", "restore message")
+
+
+@pytest.mark.parametrize("title", MARKUP, ids=range(len(MARKUP)))
+def test_the_clone_form_names_the_source_production_as_text(manager, title):
+    """Issue 14: the clone form's "Shift dates by" help names the production
+    and its start date; a title made of htmx markup (which posted members/add
+    as the victim) stays text there."""
+    source = ProductionFactory(title=title, start_date="2027-03-10")
+    MembershipFactory(production=source, user=manager, level=Membership.Level.MANAGER)
+
+    for headers in ({}, HTMX):
+        response = client_for(manager).get(
+            reverse("production_clone", args=[source.slug]), **headers
+        )
+
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert f"{escape(title)} starts on 10 Mar 2027." in html
+        assert_no_injected_markup(html, "clone form")
