@@ -38,6 +38,9 @@ def test_htmx_is_configured_as_its_security_advice_says(logged_in):
     assert config["selfRequestsOnly"] is True
     assert config["allowScriptTags"] is False
     assert config["includeIndicatorStyles"] is False
+    # Settling copies no style attribute (a CSP violation): see
+    # tests/browser/test_csp_violations.py.
+    assert "style" not in config["attributesToSettle"]
 
 
 @pytest.fixture
