@@ -286,6 +286,10 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
+    # Markup that got into a page can neither move relative URLs elsewhere
+    # (<base>) nor embed plugins (issue 14).
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
 }
 
 # Browser features no page uses (Django has no setting for this header).
