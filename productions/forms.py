@@ -10,6 +10,7 @@ from .models import (
     CrewRole,
     Production,
     Stage,
+    validate_calendar_date,
 )
 from .textclean import CleanCharField, visible
 
@@ -27,6 +28,17 @@ def clean_text_formfield(db_field, **kwargs):
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class CalendarDateField(forms.DateField):
+    """A date in the range the app stores (models.dates), for forms that are not
+    ModelForms (a ModelForm's date fields get the model field's validator)."""
+
+    default_validators = [validate_calendar_date]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateInput)
+        super().__init__(**kwargs)
 
 
 class TextForm(forms.ModelForm):
@@ -306,7 +318,7 @@ class BulkForm(forms.Form):
     assignee = CrewMemberChoiceField(
         queryset=CrewMember.objects.none(), required=False, empty_label="Nobody"
     )
-    due_date = forms.DateField(required=False, widget=DateInput, label="Due date")
+    due_date = CalendarDateField(required=False, label="Due date")
     stage = forms.ModelChoiceField(
         queryset=Stage.objects.none(), required=False, empty_label="Choose a stage…"
     )

@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ..exports import COLUMNS, FORMULA_STARTS
+from ..models.dates import OUT_OF_RANGE, in_calendar_range
 from ..textclean import clean_text
 
 MAX_BYTES = 2 * 1024 * 1024  # an upload of checklist items
@@ -274,9 +275,9 @@ def yes_no(text):
 
 def parse_date(value):
     if isinstance(value, datetime.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, datetime.date):
-        return value
+        value = value.isoformat()
     text = cell_text(value).strip()
     if not text:
         return None
@@ -285,9 +286,12 @@ def parse_date(value):
     if not ISO_DATE.fullmatch(text):
         raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD (e.g. 2027-03-10).")
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"'{text}' is not a real date.") from None
+    if not in_calendar_range(day):
+        raise ValueError(f"'{text}' is out of range: {OUT_OF_RANGE}")
+    return day
 
 
 def read_row(number, keys, cells):

@@ -5,7 +5,7 @@ from collections import Counter
 
 from django.db import transaction
 
-from ..models import Assignment, ChecklistItem, Stage
+from ..models import EARLIEST_DATE, LATEST_DATE, Assignment, ChecklistItem, Stage, in_calendar_range
 from .activity import Kind, log
 from .productions import start_production
 
@@ -14,20 +14,25 @@ BATCH = 1000
 
 
 class DatesOutOfRange(ValueError):
-    """Shifting the dates would take one of them off the calendar (before
-    year 1 or after 9999). The message says which date."""
+    """Shifting the dates would take one of them out of the range the app
+    stores (models.dates: 1900 to 2200). The message says which date."""
 
 
 def shifted(value, days, what="a date"):
-    """`value` moved by `days` days (None stays None); DatesOutOfRange when it cannot be."""
+    """`value` moved by `days` days (None stays None); DatesOutOfRange when
+    the result would leave the range the app stores."""
     if value is None or not days:
         return value
     try:
-        return value + datetime.timedelta(days=days)
+        moved = value + datetime.timedelta(days=days)
     except OverflowError:
+        moved = None
+    if moved is None or not in_calendar_range(moved):
         raise DatesOutOfRange(
-            f"Shifted by {days} days, {what} ({value:%d %b %Y}) would fall outside the calendar."
-        ) from None
+            f"Shifted by {days} days, {what} ({value:%d %b %Y}) would fall outside "
+            f"the calendar this app keeps ({EARLIEST_DATE:%Y}–{LATEST_DATE:%Y})."
+        )
+    return moved
 
 
 @transaction.atomic

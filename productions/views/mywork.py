@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from .. import services
 from ..access import Access, items_for_user, productions_for_user
-from ..forms import DateInput
+from ..forms import CalendarDateField
 from ..models import ChecklistItem, CrewMember
 
 # Each group shows this many rows at first and brings this many more at a
@@ -198,7 +198,7 @@ def everything_due(request):
 
 
 class RescheduleForm(forms.Form):
-    due_date = forms.DateField(required=False, label="New due date", widget=DateInput)
+    due_date = CalendarDateField(required=False, label="New due date")
 
 
 def work_row_page(request):
