@@ -69,6 +69,7 @@ def calendar_bytes(production, filters, zone, rows, *, name=None):
         lines = [f"{production.title} · {row.stage}", "Done" if row.done else "Open"]
         if row.assignee:
             lines.append(f"Assigned to {row.assignee}")
+        lines.extend(f"{label}: {value}" for label, value in row.details)
         if row.notes:
             lines.append(row.notes)
         event.add("description", "\n".join(lines))

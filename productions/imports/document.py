@@ -12,7 +12,9 @@ import json
 from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
 
+from .. import fields
 from ..exports import JSON_FORMAT, JSON_VERSION
+from ..fields import CREW, DATE, FLAG, LONG_TEXT, MOMENT, TEXT, USER, model_field
 from ..models import ChecklistItem, Comment, CrewMember, CrewRole, Production, Stage
 from .files import MAX_ROWS, FileRefused
 from .schema import Day, Flag, ListOf, Moment, Obj, Text, Whole, check, shown, text_of
@@ -35,16 +37,28 @@ COMMENT = Obj(
         "created_at": Moment(),
     }
 )
+
+
+def _item_schema(f):
+    """The schema of an item's field in the document, from its kind (fields.py)
+    and its model field's limits."""
+    if f.kind in (TEXT, LONG_TEXT):
+        blank = model_field(f).blank
+        return text_of(
+            ChecklistItem, f.name, required=not blank, null=blank, multiline=f.kind == LONG_TEXT
+        )
+    return {
+        FLAG: Flag(),
+        DATE: Day(),
+        MOMENT: Moment(),
+        USER: USERNAME,
+        CREW: Whole(null=True, what="a crew id (a whole number)"),
+    }[f.kind]
+
+
 ITEM = Obj(
     {
-        "title": text_of(ChecklistItem, "title", required=True),
-        "notes": text_of(ChecklistItem, "notes", multiline=True, null=True),
-        "assignee": Whole(null=True, what="a crew id (a whole number)"),
-        "due_date": Day(),
-        "required": Flag(),
-        "done": Flag(),
-        "done_at": Moment(),
-        "done_by": USERNAME,
+        **{f.name: _item_schema(f) for f in fields.DOCUMENT},
         "comments": ListOf(COMMENT, max_items=1000),
     }
 )

@@ -5,6 +5,7 @@ from collections import Counter
 
 from django.db import transaction
 
+from ..fields import CLONED, CREW, DATE
 from ..models import EARLIEST_DATE, LATEST_DATE, Assignment, ChecklistItem, Stage, in_calendar_range
 from .activity import Kind, log
 from .productions import start_production
@@ -35,6 +36,11 @@ def shifted(value, days, what="a date"):
     return moved
 
 
+def _column(f):
+    """The column a clone copies for the field (a crew member by id)."""
+    return f"{f.name}_id" if f.kind == CREW else f.name
+
+
 @transaction.atomic
 def clone_production(source, *, by, title, offset_days=0):
     """A new production like `source`: its details, live stages, live items and
@@ -56,7 +62,7 @@ def clone_production(source, *, by, title, offset_days=0):
             stage__production=source, stage__deleted_at__isnull=True
         )
         .order_by("stage", "position", "pk")
-        .values("stage_id", "title", "notes", "assignee_id", "required", "position", "due_date")
+        .values("stage_id", "position", *(_column(f) for f in CLONED))
         if item["stage_id"] in stage_ids
     ]
     crew = list(
@@ -79,7 +85,10 @@ def clone_production(source, *, by, title, offset_days=0):
         for stage in stages
     ]
     for item in items:
-        item["due_date"] = shifted(item["due_date"], days, f"the due date of “{item['title']}”")
+        for f in CLONED:
+            if f.kind == DATE:
+                what = f"the {f.label.lower()} date of “{item['title']}”"
+                item[f.name] = shifted(item[f.name], days, what)
 
     production = start_production(
         by=by,
@@ -106,14 +115,7 @@ def clone_production(source, *, by, title, offset_days=0):
     )
     copy_of = {stage.pk: copy for stage, copy in zip(stages, copies, strict=True)}
     ChecklistItem.objects.bulk_create(
-        (
-            ChecklistItem(
-                stage=copy_of[item.pop("stage_id")],
-                assignee_id=item.pop("assignee_id"),
-                **item,
-            )
-            for item in items
-        ),
+        (ChecklistItem(stage=copy_of[item.pop("stage_id")], **item) for item in items),
         batch_size=BATCH,
     )
     Assignment.objects.bulk_create(
