@@ -320,6 +320,7 @@ class ChecklistItem(models.Model):
     stage = models.ForeignKey(Stage, models.CASCADE, related_name="items")
     title = models.CharField(max_length=300)
     notes = models.TextField(blank=True, max_length=5000)
+    location = models.CharField(max_length=200, blank=True, default="", db_default="")
     assignee = models.ForeignKey(
         CrewMember, models.SET_NULL, null=True, blank=True, related_name="checklist_items"
     )
