@@ -14,9 +14,9 @@ from .forms import (
     AddItemForm,
     AssignmentForm,
     BulkForm,
+    CalendarDateField,
     ChecklistFilterForm,
     CrewMemberForm,
-    DateInput,
 )
 from .models import CrewRole
 
@@ -127,7 +127,7 @@ def detail_context(request, production, can, crew_forms=False, **extra):
 
 
 class RescheduleForm(forms.Form):
-    due_date = forms.DateField(required=False, label="New due date", widget=DateInput)
+    due_date = CalendarDateField(required=False, label="New due date")
 
 
 def work_row_page(request):

@@ -244,7 +244,7 @@ def test_an_xlsx_export_round_trips(editor, production, checklist):
     workbook = load_workbook(io.BytesIO(data))
     sheet = workbook["All items"]
     sheet["H2"] = "Line check (edited in Excel)"
-    sheet["M3"] = datetime.datetime(2027, 4, 1)
+    sheet["N3"] = datetime.datetime(2027, 4, 1)  # Due
     out = io.BytesIO()
     workbook.save(out)
 

@@ -21,10 +21,18 @@ from .checklist import (
     StageQuerySet,
 )
 from .crew import CrewMember, CrewRole
+from .dates import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    in_calendar_range,
+    validate_calendar_date,
+)
 from .team import Activity, CalendarToken, Comment, Membership, Profile
 from .templates import ChecklistItemTemplate, ChecklistTemplate, StageTemplate
 
 __all__ = [
+    "EARLIEST_DATE",
+    "LATEST_DATE",
     "Activity",
     "Assignment",
     "BulkAction",
@@ -45,4 +53,6 @@ __all__ = [
     "Stage",
     "StageQuerySet",
     "StageTemplate",
+    "in_calendar_range",
+    "validate_calendar_date",
 ]

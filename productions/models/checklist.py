@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .crew import CrewMember, CrewRole
+from .dates import validate_calendar_date
+
+DATES = [validate_calendar_date]
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,8 @@ class Production(models.Model):
     kind = models.CharField(max_length=20, choices=Kind)
     artist = models.CharField("artist / client", max_length=200, blank=True)
     venue = models.CharField(max_length=200, blank=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=DATES)
+    end_date = models.DateField(null=True, blank=True, validators=DATES)
     description = models.TextField(blank=True, max_length=5000)
     status = models.CharField(max_length=20, choices=Status, default=Status.PLANNING)
     created_by = models.ForeignKey(
@@ -186,8 +189,8 @@ class Stage(models.Model):
     # Live items of the stage, kept like Production.item_count.
     item_count = models.PositiveIntegerField(default=0)
     done_count = models.PositiveIntegerField(default=0)
-    start_date = models.DateField(null=True, blank=True)
-    due_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=DATES)
+    due_date = models.DateField(null=True, blank=True, validators=DATES)
     notes = models.TextField(blank=True, max_length=5000)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(null=True, blank=True)
@@ -337,15 +340,16 @@ class ChecklistItem(models.Model):
     stage = models.ForeignKey(Stage, models.CASCADE, related_name="items")
     title = models.CharField(max_length=300)
     notes = models.TextField(blank=True, max_length=5000)
+    location = models.CharField(max_length=200, blank=True, default="", db_default="")
     assignee = models.ForeignKey(
         CrewMember, models.SET_NULL, null=True, blank=True, related_name="checklist_items"
     )
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=DATES)
     # A required item holds its stage back: the stage cannot be set to Done
     # while one is open.
     required = models.BooleanField(default=False)
     done = models.BooleanField(default=False)
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, validators=DATES)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )

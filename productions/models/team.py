@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .checklist import ChecklistItem, Production, Stage
 from .crew import CrewMember
+from .dates import validate_calendar_date
 
 
 class Membership(models.Model):
@@ -166,7 +167,7 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     body = models.TextField(max_length=5000)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_calendar_date])
 
     class Meta:
         ordering = ["created_at", "pk"]

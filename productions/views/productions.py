@@ -17,8 +17,8 @@ from ..access import (
     get_production_for_user,
     productions_for_user,
     require,
-    templates_for_user,
     require_to,
+    templates_for_user,
 )
 from ..exceptions import Conflict
 from ..forms import ProductionFilterForm, ProductionForm
