@@ -97,6 +97,13 @@ def carries_the_token(element, tree, forms_by_id, parents):
         token = source.find(".//input[@name='csrfmiddlewaretoken']")
         if token is not None and token.get("value"):
             return True
+        # Or a token outside the form that belongs to it (form="its id"): a
+        # cached form carries none of its own, the page gives it one.
+        if source.tag == "form" and source.get("id"):
+            for token in tree.iter("input"):
+                owner = token.get("form") == source.get("id")
+                if owner and token.get("name") == "csrfmiddlewaretoken" and token.get("value"):
+                    return True
     return False
 
 
