@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django import forms
 from django.db import models
 from django.db.models import Exists, OuterRef
@@ -23,6 +25,10 @@ def clean_text_formfield(db_field, **kwargs):
     if type(db_field) is models.TextField:
         return db_field.formfield(form_class=CleanCharField, multiline=True, **kwargs)
     return db_field.formfield(**kwargs)
+
+
+def time_zone_choices():
+    return [("", "—"), *((name, name) for name in sorted(zoneinfo.available_timezones()))]
 
 
 class DateInput(forms.DateInput):
@@ -62,12 +68,20 @@ class ProductionForm(VersionedForm):
             "end_date",
             "status",
             "description",
+            "time_zone",
         ]
         widgets = {
             "start_date": DateInput,
             "end_date": DateInput,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+
+    time_zone = forms.ChoiceField(
+        required=False,
+        choices=time_zone_choices,
+        label="Time zone",
+        help_text="The schedule's call and wrap times are in this zone (empty: yours).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
