@@ -1,8 +1,9 @@
 """The schedule's page queries and conflicts, in a fixed number of queries.
 
 - schedule(production, zone, person): the schedule page (every live day,
-  who is called, conflicts): 4 queries + conflicts' 2, whatever its size.
-- call_sheet(day, zone): one day's call sheet: 5 queries + conflicts' 2.
+  who is called, conflicts): 3 queries + conflicts' 2, whatever its size.
+- call_sheet(day, zone): one day's call sheet: 4 queries (5 when the day
+  has a stage: its open items due that day) + conflicts' 2.
 - conflicts(days): the warnings about `days` (loaded with their calls and
   locations), across every live production: 2 queries.
 
@@ -16,7 +17,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from .models import Call, ChecklistItem, ShootDay
 
@@ -176,7 +177,7 @@ def _person_conflicts(calls, ours, places):
         for (b_start, _), b in timed[i + 1 :]:
             if a.day_id == b.day_id or (a.day_id not in ours and b.day_id not in ours):
                 continue
-            if b_start - a_end >= REST:
+            if b_start - a_end >= REST and b.day.date > a.day.date:
                 break
             name = a.person_name
             pair = f"{min(a.pk, b.pk)}-{max(a.pk, b.pk)}"
@@ -366,8 +367,6 @@ def _days(queryset):
 
 
 def _calls_prefetch():
-    from django.db.models import Prefetch
-
     return Prefetch(
         "calls",
         queryset=Call.objects.select_related("crew_member", "user", "role", "location").order_by(
@@ -423,8 +422,8 @@ def call_sheet(day, viewer_zone):
     production = day.production
     order = ShootDay.objects.filter(production=production).order_by("date", "position", "pk")
     numbers, total = _numbers(order.values_list("pk", "kind"))
-    loaded = _days(ShootDay.objects.filter(pk=day.pk))[0]
-    loaded.production = production
+    prefetch_related_objects([day], "locations", _calls_prefetch())
+    loaded = day
     row = _day_row(loaded, numbers.get(day.pk), viewer_zone)
     _attach([row], conflicts([loaded]))
     locations = {location.pk: location for location in loaded.locations.all()}

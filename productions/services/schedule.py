@@ -20,7 +20,7 @@ from ..models import Call, Location, Production, ShootDay, in_calendar_range
 from ..textclean import visible
 from .activity import Kind, changes_between, display, log
 
-# What update_day may change (the date moves with move_day).
+# What add_day and update_day may set (besides the date).
 DAY_FIELDS = {
     "kind",
     "stage",
@@ -127,13 +127,18 @@ def add_day(production, *, by, date, locations=(), **fields):
 
 @transaction.atomic
 def update_day(day, *, by, version=None, **fields):
-    """Save a day's edited fields; Conflict if someone saved it since `version`."""
-    unknown = set(fields) - DAY_FIELDS
+    """Save a day's edited fields (its date too: it goes after the days
+    already on the new date); Conflict if someone saved it since `version`."""
+    unknown = set(fields) - DAY_FIELDS - {"date"}
     if unknown:
         raise TypeError(f"update_day cannot change {', '.join(sorted(unknown))}.")
+    if "date" in fields:
+        _check_date(fields["date"])
     current = lock_day(day.pk)
     if version is not None and current.version != version:
         raise Conflict(current)
+    if "date" in fields and fields["date"] != current.date:
+        fields["position"] = _next_position(current.production, fields["date"])
     merged = {
         name: fields.get(name, getattr(current, name))
         for name in ("call_time", "wrap_time", "wraps_next_day")
@@ -141,7 +146,7 @@ def update_day(day, *, by, version=None, **fields):
     _check_times(merged)
     _check_stage(current.production, fields.get("stage"))
     locations = fields.pop("locations", None)
-    changes = changes_between(current, fields)
+    changes = changes_between(current, {k: v for k, v in fields.items() if k != "position"})
     if locations is not None:
         before = list(current.locations.all())
         if {location.pk for location in before} != {location.pk for location in locations}:
