@@ -134,3 +134,17 @@ def test_the_demo_logins_have_work_due_around_today(settings):
         mine = ChecklistItem.objects.filter(assignee__user__username=username, done=False)
         assert mine.filter(due_date__lt=timezone.localdate()).exists()
         assert mine.filter(due_date__gte=timezone.localdate()).exists()
+
+
+def test_the_demo_has_shoot_days_with_calls_and_one_conflict():
+    from productions import schedule_queries
+    from productions.models import ShootDay
+
+    load_demo()
+    neon = Production.objects.get(title="Neon Nights")
+    days = ShootDay.objects.filter(production=neon)
+    assert days.count() == 3
+    assert all(day.calls.exists() for day in days)
+    page = schedule_queries.schedule(neon, timezone.get_current_timezone())
+    assert [conflict.kind for conflict in page.conflicts] == ["overlap"]
+    assert "Ava Novak" in page.conflicts[0].message
