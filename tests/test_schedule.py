@@ -418,3 +418,24 @@ CALL_SHEET_QUERIES = 8
 
 def test_production_has_a_time_zone_field():
     assert Production._meta.get_field("time_zone").max_length == 64
+
+
+@pytest.mark.django_db
+def test_trashed_days_show_in_the_trash_and_go_when_it_is_emptied_or_purged(production, manager):
+    from productions.services.trash import empty_trash, purge_expired
+
+    day = _day(production)
+    CallFactory(day=day)
+    services.delete_day(day, by=manager)
+    page = client_for(manager).get(reverse("production_trash", args=[production.slug]))
+    assertContains(page, str(day))
+    empty_trash(production, by=manager)
+    assert not ShootDay.all_objects.filter(pk=day.pk).exists()
+    old = _day(production, date=D1 + datetime.timedelta(days=5))
+    services.delete_day(old, by=manager)
+    ShootDay.all_objects.filter(pk=old.pk).update(
+        deleted_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    )
+    purge_expired()
+    assert not ShootDay.all_objects.filter(pk=old.pk).exists()
+    assert Call.objects.count() == 0
