@@ -326,6 +326,9 @@ def _numbers(day_ids_in_order):
 
 def _day_row(day, number, viewer_zone):
     zone = day.production.zone
+    places = list(day.locations.all())
+    # A call without a location of its own is at the day's, when it has one.
+    usual = places[0] if len(places) == 1 else None
     calls = []
     for call in day.calls.all():
         calls.append(
@@ -333,7 +336,7 @@ def _day_row(day, number, viewer_zone):
                 call,
                 clock(day.date, call.call_time or day.call_time, zone, viewer_zone),
                 call.call_time is not None,
-                call.location,
+                call.location or usual,
             )
         )
     calls.sort(key=lambda row: (row.call.call_time or day.call_time or MIDNIGHT, row.call.pk))
