@@ -439,3 +439,24 @@ def test_trashed_days_show_in_the_trash_and_go_when_it_is_emptied_or_purged(prod
     purge_expired()
     assert not ShootDay.all_objects.filter(pk=old.pk).exists()
     assert Call.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_with_htmx_forms_open_in_place_and_a_delete_becomes_its_undo(production, editor):
+    day = _day(production)
+    client = client_for(editor)
+    page = client.get(reverse("schedule", args=[production.slug]))
+    assertContains(page, f'hx-target="#day-{day.pk}-panel"')
+    form = client.get(reverse("day_edit", args=[day.pk]), headers={"HX-Request": "true"})
+    assert b"<html" not in form.content
+    assertContains(form, 'hx-post="')
+    saved = client.post(
+        reverse("day_edit", args=[day.pk]),
+        {"date": "2030-03-02", "kind": "shoot", "version": day.version},
+        headers={"HX-Request": "true"},
+    )
+    assert saved.status_code == 200
+    assert saved["HX-Redirect"].endswith(f"#day-{day.pk}")
+    gone = client.post(reverse("day_delete", args=[day.pk]), headers={"HX-Request": "true"})
+    assertContains(gone, f'id="day-{day.pk}"')
+    assertContains(gone, "Undo")
