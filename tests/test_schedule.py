@@ -460,3 +460,28 @@ def test_with_htmx_forms_open_in_place_and_a_delete_becomes_its_undo(production,
     gone = client.post(reverse("day_delete", args=[day.pk]), headers={"HX-Request": "true"})
     assertContains(gone, f'id="day-{day.pk}"')
     assertContains(gone, "Undo")
+
+
+@pytest.mark.django_db
+def test_a_manager_sets_the_production_time_zone_on_its_form(production, manager):
+    client = client_for(manager)
+    form = client.get(reverse("production_edit", args=[production.slug]))
+    assertContains(form, 'name="time_zone"')
+    response = client.post(
+        reverse("production_edit", args=[production.slug]),
+        {
+            "title": production.title,
+            "kind": production.kind,
+            "status": production.status,
+            "time_zone": "Asia/Tokyo",
+            "version": production.version,
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("schedule", args=[production.slug]))
+    assertContains(page, "Times are in Asia/Tokyo")
+    bad = client.post(
+        reverse("production_edit", args=[production.slug]),
+        {"title": "x", "kind": production.kind, "status": "planning", "time_zone": "Mars/Base"},
+    )
+    assert bad.status_code == 422
