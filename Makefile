@@ -1,4 +1,4 @@
-# BTS Tracker: `make run` sets up and serves the app, `make test` runs every test.
+# BTS Tracker: `make run` sets up and serves the app (and its task worker), `make test` runs every test.
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -37,11 +37,15 @@ $(STAMP): requirements.txt
 run: export DEBUG ?= 1
 run: $(STAMP)
 	$(PY) manage.py migrate --no-input
+	@# load_demo's last line says how to log in, as it is on this database.
 	$(PY) manage.py load_demo
 	@echo
-	@echo "  BTS Tracker is at http://127.0.0.1:$(PORT)/  (log in as demo / demo)"
+	@echo "  BTS Tracker is at http://127.0.0.1:$(PORT)/"
 	@echo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker (password reset mails) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # In parallel (pytest-xdist: a test database per worker), then the fuzz
 # tests in one process: tests/fuzz/test_volume.py counts what the others sent.

@@ -73,11 +73,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "productions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view the database fails answers 503, not 500 (see also handler500).
+    "productions.middleware.DatabaseUnavailableMiddleware",
     # Compressed answers (BREACH: Django masks the CSRF token anew in every
     # response, and no other secret is echoed from the request into a page).
     "django.middleware.gzip.GZipMiddleware",
@@ -132,12 +135,33 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         # Persistent connections (checked before reuse): a request does not pay
-        # for a new connection, and the tick's prepared statement (planned
-        # once per connection) stays planned.
-        conn_max_age=int(os.getenv("CONN_MAX_AGE", "60")),
+        # for a new connection, and the statements psycopg prepared on it
+        # (DB_PREPARE) stay prepared.
+        conn_max_age=envint("CONN_MAX_AGE", "60"),
         conn_health_checks=True,
     )
 }
+ON_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+# PostgreSQL plans a statement each time it is sent, and for the short
+# queries a page makes planning costs about as much as running them. With
+# DB_PREPARE (on by default) psycopg binds parameters on the server and
+# prepares a statement once a connection has sent it DB_PREPARE_THRESHOLD
+# times, then only executes it (psycopg's automatic prepare). Behind
+# PgBouncer in transaction pooling, where consecutive statements may reach
+# different server connections, set DB_PREPARE=off and
+# DISABLE_SERVER_SIDE_CURSORS=on.
+DB_PREPARE = ON_POSTGRESQL and envbool("DB_PREPARE", "True")
+if DB_PREPARE:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=envint("DB_PREPARE_THRESHOLD", "5"),
+    )
+# Exports read their rows through a server-side cursor (a cursor declared in
+# a transaction); a transaction-pooling PgBouncer cannot keep one.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = envbool(
+    "DISABLE_SERVER_SIDE_CURSORS", "False"
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -194,6 +218,19 @@ else:
             },
         }
     }
+# Background tasks (Django's Tasks framework): password reset mails go out
+# from a worker, `python manage.py db_worker` (`make run` starts one beside
+# the server; a deployment runs it as a second process). The queue is a table
+# in the app's own database (django-tasks-db), with or without Redis: the
+# maintained RQ backend (django-tasks-rq 0.12) is built on the django-tasks
+# backport and needs it, django-rq, rq and rq-scheduler besides.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "BTS Tracker <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -219,6 +256,19 @@ STORAGES = {
 # Raise on a relation a page reads without loading it (views opt in per query).
 STRICT_FETCHING = envbool("STRICT_FETCHING", str(DEBUG))
 
+# The cache: this process's memory by default; with REDIS_URL (e.g.
+# redis://127.0.0.1:6379/0) a Redis server that every app server shares.
+REDIS_URL = os.getenv("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -236,6 +286,10 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
+    # Markup that got into a page can neither move relative URLs elsewhere
+    # (<base>) nor embed plugins (issue 14).
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
 }
 
 # Browser features no page uses (Django has no setting for this header).
@@ -248,6 +302,8 @@ PERMISSIONS_POLICY = os.getenv(
 # HTTPS: all off by default (local HTTP); a deployment sets them (see README).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+# A load balancer probes /health/ over plain HTTP, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "False")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
@@ -257,9 +313,38 @@ BEHIND_HTTPS_PROXY = envbool("BEHIND_HTTPS_PROXY", "False")
 if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One line per event: a 403 or 404 without its traceback (log_filters.py), a
+# database outage as one line (productions/middleware.py), and Django's
+# records printed once (its own console handler, under DEBUG, printed every
+# record a second time after the root's).
+LOG_LEVEL = os.getenv("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "one_line_403_404": {"()": "bts_tracker.log_filters.OneLineFor403And404"},
+        "skip_server_403_404": {"()": "bts_tracker.log_filters.SkipServerLineFor403And404"},
+    },
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"filters": ["one_line_403_404"]},
+        "django.server": {
+            "handlers": ["server"],
+            "filters": ["skip_server_403_404"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

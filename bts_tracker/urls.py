@@ -5,7 +5,9 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from productions.views.health import health
 from productions.views.members import invitation_accept
+from productions.views.password_reset import password_reset
 
 admin.site.site_header = "BTS Tracker admin"
 admin.site.site_title = "BTS Tracker admin"
@@ -17,19 +19,18 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
+# The database down answers 503, wherever in the request it failed.
+handler500 = "productions.middleware.server_error"
+
 urlpatterns = [
     path("favicon.ico", favicon),
+    # For a load balancer: 200 while the database answers, else 503 (no login).
+    path("health/", health, name="health"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Django's password reset, with our templates (its views need no login).
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
-        name="password_reset",
-    ),
+    # Throttled, and the mail goes out from the task worker.
+    path("password-reset/", password_reset, name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

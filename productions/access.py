@@ -9,22 +9,31 @@ then refuses (403) a write the level does not allow.
 
 Templates receive the `Access` as `can` and show only the controls it allows;
 neither views nor templates check membership or `is_staff` themselves.
+
+An archived production is a record: read-only for everyone until a manager
+unarchives it. Every member may still read, export, print and follow it in
+a calendar; `edit` and `manage` are off, and `require()` refuses every write
+on it (403). What stays open there is named, below: managers archive and
+unarchive, delete it (to the trash, and restore it), and manage its members
+(who may see the record); editors clone it and managers save it as a
+template (both write elsewhere, reading it only).
 """
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
     F,
     IntegerField,
+    Model,
     Q,
+    QuerySet,
     Value,
 )
-from django.http import Http404
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -42,7 +51,6 @@ from .models import (
     ShootDay,
     Stage,
 )
-from .precompiled import Precompiled
 
 Level = Membership.Level
 
@@ -52,53 +60,99 @@ CLONE = Level.EDITOR
 SAVE_TEMPLATE = Level.MANAGER
 
 
+# What stays open on an archived production, and from which level: Access
+# has a property of each name, and require_to() checks one.
+OPEN_WHEN_ARCHIVED = {
+    "archive": Level.MANAGER,  # archive, unarchive, delete to the trash, restore
+    "members": Level.MANAGER,  # add, invite, change and remove members
+    "clone": CLONE,
+    "save_template": SAVE_TEMPLATE,
+}
+
+ARCHIVED = "This production is archived: a manager can unarchive it to make changes."
+
+User = AbstractBaseUser | AnonymousUser
+
+
 @dataclass(frozen=True)
 class Access:
     level: int
+    archived: bool = False
+
+    @classmethod
+    def of(cls, row: Model) -> "Access":
+        """The Access of a row a lookup here annotated (`access_level`, `access_archived_at`)."""
+        return cls(row.access_level, row.access_archived_at is not None)
 
     @property
-    def view(self):
+    def view(self) -> bool:
         return self.level >= Level.VIEWER
 
     @property
-    def edit(self):
+    def edit(self) -> bool:
         """Add, tick, edit, delete and restore items; stage status; comments; crew."""
-        return self.level >= Level.EDITOR
+        return self.level >= Level.EDITOR and not self.archived
 
     @property
-    def manage(self):
-        """The production itself, its stages, crew assignments and members."""
-        return self.level >= Level.MANAGER
+    def manage(self) -> bool:
+        """The production itself, its stages and crew assignments."""
+        return self.level >= Level.MANAGER and not self.archived
 
     @property
-    def clone(self):
+    def archive(self) -> bool:
+        """Archive and unarchive the production, delete it, restore it from the trash."""
+        return self.level >= OPEN_WHEN_ARCHIVED["archive"]
+
+    @property
+    def members(self) -> bool:
+        """Add, invite, change and remove members (archived or not: who may see it)."""
+        return self.level >= OPEN_WHEN_ARCHIVED["members"]
+
+    @property
+    def clone(self) -> bool:
         """Clone the production: the copy takes its crew and items along."""
-        return self.level >= CLONE
+        return self.level >= OPEN_WHEN_ARCHIVED["clone"]
 
     @property
-    def save_template(self):
+    def save_template(self) -> bool:
         """Save its stages and items as a template everyone may start from."""
-        return self.level >= SAVE_TEMPLATE
+        return self.level >= OPEN_WHEN_ARCHIVED["save_template"]
 
     @property
-    def label(self):
+    def label(self) -> str:
         return Level(self.level).label
 
 
-def may_use_admin(user):
+def may_use_admin(user: User) -> bool:
     """The Django admin is for staff only (Django checks this itself too)."""
     return user.is_active and user.is_staff
 
 
-def site_access(request):
+def site_access(request: HttpRequest) -> dict[str, bool]:
     """Template context processor: what the navigation may offer."""
     return {"may_use_admin": may_use_admin(request.user)}
 
 
-def require(access, level):
-    """Refuse (403) what `access` does not allow; `level` is a Level."""
+def _needs(level: int) -> PermissionDenied:
+    return PermissionDenied(f"This needs {Level(level).label.lower()} access.")
+
+
+def require(access: Access, level: int) -> None:
+    """Refuse (403) a write `access` does not allow: below `level` (a Level),
+    or any write on an archived production (see require_to() for the few
+    that stay open there)."""
     if access.level < level:
-        raise PermissionDenied(f"This needs {Level(level).label.lower()} access.")
+        raise _needs(level)
+    if access.archived and level >= Level.EDITOR:
+        raise PermissionDenied(ARCHIVED)
+
+
+def require_to(access: Access, action: str) -> None:
+    """Refuse (403) one of the actions open on an archived production
+    (OPEN_WHEN_ARCHIVED: "archive", "members", "clone", "save_template")
+    to someone below its level."""
+    if not getattr(access, action):
+        raise _needs(OPEN_WHEN_ARCHIVED[action])
 
 
 def _with_level(queryset, user, production_field):
@@ -110,79 +164,55 @@ def _with_level(queryset, user, production_field):
     build than a subquery, and every view's lookup goes through here."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    return _with_level_of(queryset, user.is_staff, user.pk, production_field)
-
-
-def _with_level_of(queryset, staff, user_id, production_field):
-    if staff:
-        return queryset.annotate(access_level=Value(Level.MANAGER, IntegerField()))
-    memberships = "memberships" if production_field == "pk" else f"{production_field}__memberships"
-    return queryset.filter(**{f"{memberships}__user_id": user_id}).annotate(
-        access_level=F(f"{memberships}__level")
-    )
-
-
-def level_sql(user, production_column):
-    """_with_level() for one hand-written statement (the tick's, which checks
-    access in the same statement as its write): SQL for the user's level on
-    the production whose id is in `production_column`, NULL when they have
-    none, and its params. Callers compare it with a Level."""
+    production = "" if production_field == "pk" else f"{production_field}__"
     if user.is_staff:
-        return "CAST(%s AS INTEGER)", [int(Level.MANAGER)]
-    table = Membership._meta.db_table
-    return (
-        f"(SELECT m.level FROM {table} m"
-        f" WHERE m.production_id = {production_column} AND m.user_id = %s)",
-        [user.pk],
+        return queryset.annotate(
+            access_level=Value(Level.MANAGER, IntegerField()),
+            access_archived_at=F(f"{production}archived_at"),
+        )
+    memberships = f"{production}memberships"
+    return queryset.filter(**{f"{memberships}__user_id": user.pk}).annotate(
+        access_level=F(f"{memberships}__level"),
+        access_archived_at=F(f"{production}archived_at"),
     )
 
 
 def _lookup(queryset, user, production_field, **filters):
     obj = get_object_or_404(_with_level(queryset, user, production_field), **filters)
-    return obj, Access(obj.access_level)
+    return obj, Access.of(obj)
 
 
-def productions_for_user(user):
+def productions_for_user(user: User) -> QuerySet[Production]:
     """Live productions the user may see, each annotated with `access_level`."""
     return _with_level(Production.objects.all(), user, "pk")
 
 
-def deleted_productions_for_user(user):
+def deleted_productions_for_user(user: User) -> QuerySet[Production]:
     """Productions in the trash that the user manages (and so may restore)."""
     queryset = _with_level(Production.all_objects.in_trash(), user, "pk")
     return queryset.filter(access_level__gte=Level.MANAGER)
 
 
-# The lookup every production page starts with, compiled once (precompiled.py).
-_PRODUCTION_BY_SLUG = Precompiled(
-    lambda staff, slug, user_id=None: _with_level_of(
-        Production.objects.filter(slug=slug), staff, user_id, "pk"
-    )
-)
+def get_production_for_user(user: User, slug: str) -> tuple[Production, Access]:
+    """The live production `slug` with the user's Access: the lookup every
+    production page starts with (one query)."""
+    return _lookup(Production.objects.all(), user, "pk", slug=slug)
 
 
-def get_production_for_user(user, slug):
-    if not user.is_authenticated or not user.is_active:
-        raise Http404("No such production.")
-    who = {} if user.is_staff else {"user_id": user.pk}
-    found = _PRODUCTION_BY_SLUG(user.is_staff, slug=slug, **who)
-    if not found:
-        raise Http404("No such production.")
-    return found[0], Access(found[0].access_level)
-
-
-def get_deleted_production_for_user(user, pk):
+def get_deleted_production_for_user(user: User, pk: int) -> tuple[Production, Access]:
+    """A production in the trash, for its manager (archived or not: restoring
+    it undoes a delete)."""
     production, access = _lookup(Production.all_objects.in_trash(), user, "pk", pk=pk)
-    require(access, Level.MANAGER)
+    require_to(access, "archive")
     return production, access
 
 
-def get_stage_for_user(user, pk):
+def get_stage_for_user(user: User, pk: int) -> tuple[Stage, Access]:
     stages = Stage.objects.select_related("production").filter(production__deleted_at__isnull=True)
     return _lookup(stages, user, "production", pk=pk)
 
 
-def get_deleted_stage_for_user(user, pk):
+def get_deleted_stage_for_user(user: User, pk: int) -> tuple[Stage, Access]:
     stages = Stage.all_objects.select_related("production").filter(
         deleted_at__isnull=False, production__deleted_at__isnull=True
     )
@@ -195,18 +225,18 @@ def _live_items():
     )
 
 
-def items_for_user(user):
+def items_for_user(user: User) -> QuerySet[ChecklistItem]:
     """Live items on live stages of productions the user may see, each
     annotated with the user's `access_level` on its production."""
     return _with_level(_live_items(), user, "stage__production")
 
 
-def get_item_for_user(user, pk):
+def get_item_for_user(user: User, pk: int) -> tuple[ChecklistItem, Access]:
     items = _live_items().select_related("stage__production", "assignee", "done_by", "updated_by")
     return _lookup(items, user, "stage__production", pk=pk)
 
 
-def get_deleted_item_for_user(user, pk):
+def get_deleted_item_for_user(user: User, pk: int) -> tuple[ChecklistItem, Access]:
     items = ChecklistItem.all_objects.select_related("stage__production").filter(
         deleted_at__isnull=False,
         stage__deleted_at__isnull=True,
@@ -215,21 +245,21 @@ def get_deleted_item_for_user(user, pk):
     return _lookup(items, user, "stage__production", pk=pk)
 
 
-def get_assignment_for_user(user, pk):
+def get_assignment_for_user(user: User, pk: int) -> tuple[Assignment, Access]:
     assignments = Assignment.objects.select_related("production", "crew_member", "role").filter(
         production__deleted_at__isnull=True
     )
     return _lookup(assignments, user, "production", pk=pk)
 
 
-def get_membership_for_user(user, pk):
+def get_membership_for_user(user: User, pk: int) -> tuple[Membership, Access]:
     memberships = Membership.objects.select_related("production", "user").filter(
         production__deleted_at__isnull=True
     )
     return _lookup(memberships, user, "production", pk=pk)
 
 
-def get_bulk_action_for_user(user, pk):
+def get_bulk_action_for_user(user: User, pk: int) -> tuple[BulkAction, Access]:
     """A bulk edit, for its Undo: editors of its production may undo it."""
     actions = BulkAction.objects.select_related("production", "by").filter(
         production__deleted_at__isnull=True
@@ -239,7 +269,7 @@ def get_bulk_action_for_user(user, pk):
     return action, access
 
 
-def get_comment_for_user(user, pk):
+def get_comment_for_user(user: User, pk: int) -> tuple[Comment, Access]:
     comments = Comment.objects.select_related("item__stage__production", "author").filter(
         item__deleted_at__isnull=True,
         item__stage__deleted_at__isnull=True,
@@ -248,7 +278,7 @@ def get_comment_for_user(user, pk):
     return _lookup(comments, user, "item__stage__production", pk=pk)
 
 
-def crew_for_user(user):
+def crew_for_user(user: User) -> QuerySet[CrewMember]:
     """The crew directory a user may pick from when assigning.
 
     It is the company's shared directory (names and usual roles), so a new
@@ -263,7 +293,7 @@ def crew_for_user(user):
 # levels: viewers read the schedule and call sheets, editors plan.
 
 
-def get_day_for_user(user, pk):
+def get_day_for_user(user: User, pk: int) -> tuple[ShootDay, Access]:
     """A live shoot day of a live production, and the user's Access on it."""
     days = ShootDay.objects.select_related("production", "stage").filter(
         production__deleted_at__isnull=True
@@ -271,7 +301,7 @@ def get_day_for_user(user, pk):
     return _lookup(days, user, "production", pk=pk)
 
 
-def get_deleted_day_for_user(user, pk):
+def get_deleted_day_for_user(user: User, pk: int) -> tuple[ShootDay, Access]:
     """A day in the trash (for its Undo), on a live production."""
     days = ShootDay.all_objects.select_related("production").filter(
         deleted_at__isnull=False, production__deleted_at__isnull=True
@@ -279,14 +309,14 @@ def get_deleted_day_for_user(user, pk):
     return _lookup(days, user, "production", pk=pk)
 
 
-def get_call_for_user(user, pk):
+def get_call_for_user(user: User, pk: int) -> tuple[Call, Access]:
     calls = Call.objects.select_related(
         "day__production", "crew_member", "user", "role", "location"
     ).filter(day__deleted_at__isnull=True, day__production__deleted_at__isnull=True)
     return _lookup(calls, user, "day__production", pk=pk)
 
 
-def locations_for_user(user):
+def locations_for_user(user: User) -> QuerySet[Location]:
     """The locations a user may pick for a day: the office's shared list
     (like the crew directory; see models/schedule.py)."""
     if not user.is_authenticated:
@@ -294,7 +324,7 @@ def locations_for_user(user):
     return Location.objects.all()
 
 
-def get_calendar_token_for_user(user, pk):
+def get_calendar_token_for_user(user: User, pk: int) -> tuple[CalendarToken, Access]:
     """A calendar link of the user's own: only its owner may see or regenerate
     it (anyone else gets 404), on a production they can still see."""
     tokens = CalendarToken.objects.select_related("production", "crew_member").filter(
@@ -303,7 +333,7 @@ def get_calendar_token_for_user(user, pk):
     return _lookup(tokens, user, "production", pk=pk)
 
 
-def get_calendar_feed(secret):
+def get_calendar_feed(secret: str) -> tuple[CalendarToken, Production, Access]:
     """The calendar link with this secret, if its owner may still see its
     production (else 404): the feed shows what the owner may see, no more."""
     token = get_object_or_404(
@@ -315,7 +345,7 @@ def get_calendar_feed(secret):
     production = get_object_or_404(
         _with_level(Production.objects.filter(pk=token.production_id), token.owner, "pk")
     )
-    return token, production, Access(production.access_level)
+    return token, production, Access.of(production)
 
 
 # Saved checklist templates are shared: anyone logged in may list them and
@@ -328,7 +358,7 @@ class TemplateAccess:
     delete: bool
 
 
-def templates_for_user(user):
+def templates_for_user(user: User) -> QuerySet[ChecklistTemplate]:
     """The templates a user may start from, each annotated with `may_delete`."""
     if not user.is_authenticated or not user.is_active:
         return ChecklistTemplate.objects.none()
@@ -338,61 +368,14 @@ def templates_for_user(user):
     )
 
 
-def get_template_for_user(user, pk):
+def get_template_for_user(user: User, pk: int) -> tuple[ChecklistTemplate, TemplateAccess]:
     template = get_object_or_404(templates_for_user(user).select_related("created_by"), pk=pk)
     return template, TemplateAccess(delete=template.may_delete)
 
 
-def get_template_to_delete(user, pk):
+def get_template_to_delete(user: User, pk: int) -> tuple[ChecklistTemplate, TemplateAccess]:
     """The template, if the user may delete it (else 403; 404 if there is none)."""
     template, can = get_template_for_user(user, pk)
     if not can.delete:
         raise PermissionDenied("Only whoever saved this template, or staff, may delete it.")
     return template, can
-
-
-def get_user_with_live_version(user_id, slug):
-    """The live-update poll's one query after the session's: the user's row
-    together with the live production `slug`'s version and the user's level
-    on it, as get_production_for_user() decides it (staff count as managers;
-    a missing or deleted production, or a production the user is not a
-    member of, gives no level). The caller checks the login itself (see
-    productions/session_user.py); an inactive user gets no level here either.
-
-    Returns the user (None if there is none) with `live_version` and
-    `access` (an Access, None for no access) set on it. Plain SQL: the ORM's
-    compiling of this query cost more than the rest of the poll."""
-    User = get_user_model()
-    rows = list(User._default_manager.raw(_live_sql(User), [slug, user_id]))
-    if not rows:
-        return None
-    user = rows[0]
-    level = user.live_level
-    if user.live_production is None or not user.is_active:
-        level = None
-    elif user.is_staff:
-        level = Level.MANAGER
-    user.access = Access(level) if level is not None else None
-    return user
-
-
-def _live_sql(User):
-    quote = connection.ops.quote_name
-    user_table, user_pk = quote(User._meta.db_table), quote(User._meta.pk.column)
-    production, membership = Production._meta, Membership._meta
-
-    def column(meta, name):
-        return quote(meta.get_field(name).column)
-
-    return (
-        f"SELECT u.*, p.{column(production, 'id')} AS live_production,"
-        f" p.{column(production, 'live_version')} AS live_version,"
-        f" m.{column(membership, 'level')} AS live_level"
-        f" FROM {user_table} u"
-        f" LEFT JOIN {quote(production.db_table)} p"
-        f" ON p.{column(production, 'slug')} = %s AND p.{column(production, 'deleted_at')} IS NULL"
-        f" LEFT JOIN {quote(membership.db_table)} m"
-        f" ON m.{column(membership, 'production')} = p.{column(production, 'id')}"
-        f" AND m.{column(membership, 'user')} = u.{user_pk}"
-        f" WHERE u.{user_pk} = %s"
-    )

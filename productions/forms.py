@@ -1,9 +1,11 @@
+import functools
 import zoneinfo
 
 from django import forms
 from django.db import models
 from django.db.models import Exists, OuterRef
 
+from .fields import FORM as ITEM_FORM_FIELDS
 from .models import (
     Assignment,
     BulkAction,
@@ -16,6 +18,7 @@ from .models import (
     ShootDay,
     Stage,
     in_calendar_range,
+    validate_calendar_date,
 )
 from .textclean import CleanCharField, visible
 
@@ -37,6 +40,17 @@ def time_zone_choices():
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class CalendarDateField(forms.DateField):
+    """A date in the range the app stores (models.dates), for forms that are not
+    ModelForms (a ModelForm's date fields get the model field's validator)."""
+
+    default_validators = [validate_calendar_date]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateInput)
+        super().__init__(**kwargs)
 
 
 class TextForm(forms.ModelForm):
@@ -206,10 +220,13 @@ class ItemForm(VersionedForm):
 
     class Meta(TextForm.Meta):
         model = ChecklistItem
-        fields = ["title", "assignee", "due_date", "required", "notes"]
+        fields = ITEM_FORM_FIELDS  # fields.ITEM_FIELDS marked `form`
         widgets = {"due_date": DateInput, "notes": forms.Textarea(attrs={"rows": 2})}
         labels = {"required": "Required"}
         help_texts = {"required": "The stage cannot be marked done while this is open."}
+
+    # The first ones in this order; the others follow in the table's order.
+    field_order = ["title", "assignee", "due_date", "required"]
 
     def __init__(self, *args, crew, production, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,6 +239,16 @@ class ItemForm(VersionedForm):
             .annotate(on_crew=Exists(on_crew))
             .order_by("-on_crew", "name", "pk")
         )
+
+
+@functools.cache
+def item_import_form(names):
+    """The model's own form for the item fields `names` (a tuple of the
+    fields.ITEM_FIELDS an imported row holds): what every imported row must
+    pass, so lengths, ranges and blank-ness come from the model."""
+    return forms.modelform_factory(
+        ChecklistItem, fields=list(names), formfield_callback=clean_text_formfield
+    )
 
 
 class CommentForm(forms.Form):
@@ -324,7 +351,7 @@ class BulkForm(forms.Form):
     assignee = CrewMemberChoiceField(
         queryset=CrewMember.objects.none(), required=False, empty_label="Nobody"
     )
-    due_date = forms.DateField(required=False, widget=DateInput, label="Due date")
+    due_date = CalendarDateField(required=False, label="Due date")
     stage = forms.ModelChoiceField(
         queryset=Stage.objects.none(), required=False, empty_label="Choose a stage…"
     )

@@ -1,10 +1,18 @@
+import logging
+import sys
 import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth import middleware
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import resolve_url
+from django.template import loader
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views import defaults
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from .models import Profile
@@ -37,12 +45,6 @@ class LoginRequiredMiddleware(middleware.LoginRequiredMiddleware):
         return HttpResponseClientRedirect(response.url)
 
 
-def login_required_response(request, view_func):
-    """What LoginRequiredMiddleware answers, for a view that checks the login
-    itself (marked login_not_required) and finds none."""
-    return LoginRequiredMiddleware(lambda request: None).handle_no_permission(request, view_func)
-
-
 SESSION_TIME_ZONE = "time_zone"
 
 
@@ -69,8 +71,7 @@ class UserTimeZoneMiddleware:
 
     def __call__(self, request):
         # The session holds a zone only while someone is logged in (logging
-        # out flushes it), so request.user is not read here: the live-update
-        # poll reads the user in its own query.
+        # out flushes it), so request.user is not read here.
         zone = valid_time_zone(request.session.get(SESSION_TIME_ZONE))
         if zone:
             timezone.activate(zone)
@@ -113,3 +114,62 @@ class HtmxMessagesMiddleware:
         if queued:
             trigger_client_event(response, "messages", queued)
         return response
+
+
+# The database down (stopped, restarting, unreachable): a 503 that says the
+# change was not saved, instead of a 500 and two full tracebacks.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+database_logger = logging.getLogger("productions.database")
+
+
+def database_unavailable(request, exc):
+    """The 503 for a request the database failed: one log line, a static page.
+
+    The page renders without a request context, so no context processor (the
+    user, the session, messages: all in the database) runs. Django reconnects
+    on the next request, so the app serves again as soon as the database is
+    back. htmx does not swap a 503 in; app.js shows its message instead."""
+    database_logger.error(
+        "Database unavailable (%s: %s): %s %s",
+        type(exc).__name__,
+        str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+        request.method,
+        request.path,
+    )
+    # The user could not be read: the middleware on the way out (caching
+    # headers) must not try again, and fail and log again.
+    request.user = AnonymousUser()
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    patch_cache_control(response, no_store=True)
+    # Logged above, once: Django's request logger would log it again.
+    response._has_been_logged = True
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that fails because the database is down answers 503 (see
+    database_unavailable); failures before or after the view (the session,
+    the user) reach server_error(), the 500 handler, which does the same."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            return database_unavailable(request, exception)
+        return None
+
+
+def server_error(request):
+    """handler500: a 503 when the database is down (the exception being
+    handled is in sys.exc_info()), else Django's 500 page."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_DOWN):
+        return database_unavailable(request, exc)
+    return defaults.server_error(request)

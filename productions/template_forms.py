@@ -3,6 +3,7 @@ production from a template (kept apart from forms.py, which is long enough)."""
 
 from django import forms
 from django.template.defaultfilters import pluralize
+from django.utils.html import format_html
 
 from .forms import ProductionForm
 from .models.templates import MAX_OFFSET_DAYS
@@ -36,9 +37,13 @@ class CloneForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["autofocus"] = True
         if source.start_date:
-            self.fields[
-                "offset_days"
-            ].help_text += f" {source.title} starts on {source.start_date:%d %b %Y}."
+            # Help texts are HTML to Django and crispy-forms (printed unescaped):
+            # the title is user text, escaped here (issue 14).
+            field = self.fields["offset_days"]
+            start = f"{source.start_date:%d %b %Y}"
+            field.help_text = format_html(
+                "{} {} starts on {}.", field.help_text, source.title, start
+            )
 
     def clean_title(self):
         title = self.cleaned_data["title"]

@@ -21,8 +21,33 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a fragment cached by an earlier
+    test (whose rows had the same ids, rolled back) is not shown in this one."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _strict_fetching(settings):
     settings.STRICT_FETCHING = True
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Background tasks (password reset mails) run as they are enqueued, so a
+    # test sees their effect; tests of the queue itself set the real backend.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Throttles count in the cache: each test starts from none.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -99,6 +99,7 @@ ROWS = {
     # Public pages
     "favicon.ico": Row(none, public(301), public(301)),
     "login": Row(none, public(200), public(200)),
+    "health": Row(none, public(200), public(405)),
     # Logging out sends everyone to the login page, which is no refusal here.
     "logout": Row(none, everyone(405), everyone(302, anonymous=302), to_login=True),
     "password_reset": Row(none, public(200), public(200)),
@@ -374,3 +375,46 @@ ADMIN_ROWS = {
 }
 
 ALL_ROWS = ROWS | ADMIN_ROWS
+
+
+# An archived production (issue 14) is a record: read-only until a manager
+# unarchives it (access.py, OPEN_WHEN_ARCHIVED). What a viewer may do on a
+# production stays open (reading, exports, print, calendar links); so do the
+# rows below, as on a live production. Every other write or write form of an
+# archived production answers 403 to its members (outsiders still get 404).
+SAME_WHEN_ARCHIVED = {
+    # Managers archive and unarchive, delete, and restore from the trash.
+    "production_archive",
+    "production_delete",
+    "production_deleted",
+    "production_restore",
+    # Who may see the record stays the managers' call.
+    "production_members",
+    "member_add",
+    "member_level",
+    "member_remove",
+    "member_resend_invitation",
+    # Both write elsewhere and only read the archived production.
+    "production_clone",
+    "production_save_template",
+    # Not a production's: a calendar link is its owner's, a template everyone's.
+    "calendar_link_regenerate",
+    "template_delete",
+}
+# POST data that does something on an archived production.
+ARCHIVED_DATA = {"production_archive": lambda w: {"archived": "0"}}
+
+REFUSALS = {LOGIN, ADMIN_LOGIN, ANY_LOGIN, 403, 404, 405}
+MEMBERS = ("viewer", "editor", "manager", "staff")
+
+
+def archived_answers(name, method):
+    """What each role gets from `name` on an archived production."""
+    row = ROWS[name]
+    answers = row.get if method == "GET" else row.post
+    if name in SAME_WHEN_ARCHIVED or answers["viewer"] not in REFUSALS:
+        return answers
+    return {
+        role: 403 if role in MEMBERS and answer not in REFUSALS else answer
+        for role, answer in answers.items()
+    }

@@ -4,10 +4,15 @@ under "Archived"."""
 import pytest
 from django.utils import timezone
 
-from productions.models import Activity, Production
+from productions.models import Activity, ChecklistItem, Production
 from productions.services.stages import set_archived
 from tests.conftest import HTMX, client_for
-from tests.factories import MembershipFactory, ProductionFactory
+from tests.factories import (
+    ChecklistItemFactory,
+    MembershipFactory,
+    ProductionFactory,
+    StageFactory,
+)
 
 
 def archive_url(production):
@@ -130,3 +135,77 @@ def test_an_archived_production_still_opens(shelved, manager):
 
     assert response.status_code == 200
     assert b">Unarchive</button>" in response.content
+
+
+# Archived productions are read-only (issue 14): unarchive to edit.
+
+
+@pytest.fixture
+def archived(production, manager, editor, viewer):
+    stage = StageFactory(production=production, name="Wardrobe")
+    item = ChecklistItemFactory(stage=stage, title="Fit the jackets")
+    set_archived(production, True, by=manager)
+    production.refresh_from_db()
+    return production, stage, item
+
+
+@pytest.mark.parametrize("who", ["manager", "editor", "viewer"])
+def test_an_archived_production_shows_no_write_controls(archived, who, request):
+    production, _, item = archived
+    html = client_for(request.getfixturevalue(who)).get(production.get_absolute_url())
+    html = html.content.decode()
+
+    assert "Fit the jackets" in html
+    assert f"/items/{item.pk}/toggle/" not in html
+    assert "Edit details" not in html
+    assert 'id="archived-note"' in html
+    assert (">Unarchive</button>" in html) is (who == "manager")
+
+
+@pytest.mark.parametrize("who", ["manager", "editor"])
+def test_a_tick_on_an_archived_production_is_refused_and_writes_nothing(archived, who, request):
+    _, _, item = archived
+    activities = Activity.objects.count()
+
+    response = client_for(request.getfixturevalue(who)).post(
+        f"/items/{item.pk}/toggle/", {"done": "1"}, **HTMX
+    )
+
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert not item.done
+    assert Activity.objects.count() == activities
+
+
+def test_unarchiving_opens_the_production_to_edits_again(archived, manager):
+    production, _, item = archived
+    client = client_for(manager)
+
+    client.post(archive_url(production), {"archived": "0"})
+    response = client.post(f"/items/{item.pk}/toggle/", {"done": "1"})
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.done
+
+
+def test_my_work_shows_no_tick_for_an_archived_productions_item(archived, manager):
+    _, _, item = archived
+    from productions.models import CrewMember
+
+    crew = CrewMember.objects.create(name="Mina", user=manager)
+    ChecklistItem.objects.filter(pk=item.pk).update(assignee=crew, due_date=timezone.localdate())
+
+    html = client_for(manager).get("/due/").content.decode()
+
+    assert f"/items/{item.pk}/toggle/" not in html
+
+
+def test_the_live_update_poll_sees_the_production_as_archived(archived, editor):
+    from productions.access import get_user_with_live_version
+
+    production, _, _ = archived
+    user = get_user_with_live_version(editor.pk, production.slug)
+
+    assert user.access.archived
+    assert not user.access.edit

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from productions.models import ChecklistItem
+from productions.queries import ITEM_WINDOW
 from productions.services.counters import recount_production
-from productions.views.productions import ITEM_WINDOW
 from tests.conftest import HTMX, client_for
 from tests.factories import ChecklistItemFactory, StageFactory, UserFactory
 

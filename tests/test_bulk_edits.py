@@ -358,14 +358,14 @@ def test_a_stage_deleted_meanwhile_refuses_the_whole_change(
 ):
     from productions.services import bulk as bulk_service
 
-    real = bulk_service._lock_stages
+    real = bulk_service.lock_stages
 
     def delete_first(pks):
         # Someone trashes a stage between our item locks and stage locks.
         services.delete_stage(stages[0], by=editor)
         return real(pks)
 
-    monkeypatch.setattr(bulk_service, "_lock_stages", delete_first)
+    monkeypatch.setattr(bulk_service, "lock_stages", delete_first)
     response = client_for(editor).post(
         url(production), {"action": "done", "items": pks(*items)}, **HTMX
     )

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from productions.models import ChecklistItem, CrewRole
+from productions.queries import ITEM_WINDOW
 from productions.services.counters import recount_production
-from productions.views.productions import ITEM_WINDOW
 from tests.conftest import HTMX, client_for
 from tests.factories import (
     AssignmentFactory,

@@ -136,6 +136,50 @@ def test_the_demo_logins_have_work_due_around_today(settings):
         assert mine.filter(due_date__gte=timezone.localdate()).exists()
 
 
+def run_load_demo():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue().strip().splitlines()[-1]
+
+
+def test_it_says_to_log_in_as_demo_only_where_the_demo_login_exists(settings):
+    settings.DEBUG = True
+    last_line = run_load_demo()
+
+    if connection.vendor == "sqlite":
+        assert last_line == "Log in as demo / demo, or crew / crew."
+    else:
+        assert "demo / demo" not in last_line
+        assert last_line.startswith("No demo login here")
+
+
+def test_without_debug_it_does_not_offer_the_demo_login(settings):
+    settings.DEBUG = False
+
+    last_line = run_load_demo()
+
+    assert "demo / demo" not in last_line
+    assert "createsuperuser" in last_line
+
+
+def test_a_changed_demo_password_is_not_offered(settings):
+    settings.DEBUG = True
+    User = get_user_model()
+    User.objects.create_user("demo", password="changed-it", is_staff=True)
+    User.objects.create_user("crew", password="crew")
+
+    last_line = run_load_demo()
+
+    assert last_line == "Log in as crew / crew."
+
+
+def test_make_run_prints_no_login_of_its_own():
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
+    assert "demo / demo" not in makefile
+
+
 def test_the_demo_has_shoot_days_with_calls_and_one_conflict():
     from productions import schedule_queries
     from productions.models import ShootDay

@@ -49,6 +49,7 @@ def test_csv_has_every_visible_field_with_the_id_first(viewer, production, check
         "Stage due",
         "Item",
         "Notes",
+        "Location",
         "Required",
         "Assignee",
         "Role",
@@ -68,6 +69,7 @@ def test_csv_has_every_visible_field_with_the_id_first(viewer, production, check
         "2027-03-05",
         "Secure permits",
         "Call the city\nthen the police",
+        "",
         "yes",
         "Lia Chen",
         "Gaffer",
@@ -76,7 +78,7 @@ def test_csv_has_every_visible_field_with_the_id_first(viewer, production, check
         "",
         "",
     ]
-    assert rows[1][13:] == ["yes", "mina", "2027-02-27 18:45"]
+    assert rows[1][14:] == ["yes", "mina", "2027-02-27 18:45"]
     assert rows[2][7] == "'=Shoot day"
 
 

@@ -38,7 +38,7 @@ def test_xlsx_has_all_items_then_a_sheet_per_stage(viewer, production, checklist
     assert workbook.sheetnames == ["All items", "Location scouting", "Filming"]
     sheet = workbook["All items"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:P4"
+    assert sheet.auto_filter.ref == "A1:Q4"
     assert sheet["A1"].font.bold
     assert sheet.column_dimensions["H"].width == 44
     rows = list(sheet.iter_rows(values_only=True))
@@ -47,8 +47,8 @@ def test_xlsx_has_all_items_then_a_sheet_per_stage(viewer, production, checklist
     assert permits[0] == checklist["items"][0].pk
     assert permits[5] == datetime.datetime(2027, 3, 1)  # a real date
     assert sheet["F2"].number_format == "yyyy-mm-dd"
-    assert permits[12] == datetime.datetime(2027, 3, 4)
-    assert rows[2][15] == datetime.datetime(2027, 2, 27, 17, 45)
+    assert permits[13] == datetime.datetime(2027, 3, 4)
+    assert rows[2][16] == datetime.datetime(2027, 2, 27, 17, 45)
     assert rows[3][7] == "'=Shoot day"  # text, not a formula
     assert sheet["H4"].data_type == "s"
     assert [r[7] for r in workbook["Filming"].iter_rows(min_row=2, values_only=True)] == [

@@ -37,6 +37,30 @@ def test_the_policy_allows_no_inline_style(client):
     assert policy["style-src"] == ["'self'"]
 
 
+@pytest.mark.django_db
+def test_the_policy_allows_no_base_element_and_no_plugins(client):
+    """Issue 14: markup that got into a page can neither move the page's
+    relative links and forms elsewhere (<base href>) nor embed a plugin."""
+    policy = directives(client.get(LOGIN))
+
+    assert policy["base-uri"] == ["'none'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["form-action"] == ["'self'"]
+    assert policy["script-src"][0] == "'self'"
+    assert policy["default-src"] == ["'self'"]
+
+
+def test_every_page_answers_with_the_policy(logged_in, half_done_production):
+    for url in (
+        reverse("production_list"),
+        reverse("production_detail", args=[half_done_production.slug]),
+        reverse("production_clone", args=[half_done_production.slug]),
+    ):
+        policy = directives(logged_in.get(url))
+        assert policy["base-uri"] == ["'none'"], url
+        assert policy["object-src"] == ["'none'"], url
+
+
 @pytest.fixture
 def half_done_production(db):
     first = ChecklistItemFactory(done=True, done_at=timezone.now())

@@ -244,7 +244,7 @@ def test_an_xlsx_export_round_trips(editor, production, checklist):
     workbook = load_workbook(io.BytesIO(data))
     sheet = workbook["All items"]
     sheet["H2"] = "Line check (edited in Excel)"
-    sheet["M3"] = datetime.datetime(2027, 4, 1)
+    sheet["N3"] = datetime.datetime(2027, 4, 1)  # Due
     out = io.BytesIO()
     workbook.save(out)
 
@@ -302,10 +302,10 @@ def test_a_failure_while_applying_leaves_nothing_behind(editor, production, chec
     response = preview(client, production, "x.csv", b"Stage,Item,Done\nSoundcheck,New,yes\n")
     before, activities = state(production), Activity.objects.count()
 
-    def boom(stage, **kwargs):
+    def boom(stage_ids):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("productions.services.imports.sync_stage_status", boom)
+    monkeypatch.setattr("productions.services.imports.recount_stages", boom)
     client.raise_request_exception = False
     answer = confirm(client, production, response)
 

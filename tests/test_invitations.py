@@ -270,6 +270,26 @@ def test_a_manager_resends_an_invitation(
     assert user.check_password(NEW_PASSWORD)
 
 
+def test_resending_an_invitation_makes_the_earlier_link_stop_working(
+    invited, manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    user, old_link = invited
+    membership = Membership.objects.get(user=user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(manager).post(f"/members/{membership.pk}/resend/")
+
+    new_link = link_in(mailoutbox[-1])
+    assert new_link != old_link
+    response = Client().get(old_link)
+    assertContains(response, "This invitation link does not work")
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    accept(Client(), new_link)
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
 def test_no_resending_once_the_invitation_is_accepted(invited, manager, mailoutbox):
     user, link = invited
     accept(Client(), link)

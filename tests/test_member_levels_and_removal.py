@@ -248,7 +248,7 @@ def test_two_managers_demoting_each_other_at_once_leave_one_manager():
 
     from django.db import connection, transaction
 
-    from productions.services.productions import _lock
+    from productions.services.locks import lock_production
     from tests.factories import ProductionFactory
 
     if connection.vendor != "postgresql":
@@ -271,7 +271,7 @@ def test_two_managers_demoting_each_other_at_once_leave_one_manager():
 
     threads = [Thread(target=demote, args=(m,)) for m in (first, second)]
     with transaction.atomic():
-        _lock(production.pk)  # Hold the row so both changes start together.
+        lock_production(production.pk)  # Hold the row so both changes start together.
         for thread in threads:
             thread.start()
         ready.wait()

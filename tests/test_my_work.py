@@ -207,14 +207,23 @@ def test_my_work_makes_the_same_queries_however_many_items(
     MembershipFactory(production=ProductionFactory(), user=editor)
     client = client_for(editor)
 
-    # 1 session, 2 user, 3 the count of each due group in one aggregate, 4-8 one
-    # window of rows per due group (each row with its production, stage and the
-    # user's level), 9 whether the user is in the crew directory, 10 my
-    # productions in progress with their counts.
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 the live version of each of my productions (the
+    # cached groups' key), 4 whether the user is in the crew directory, 5 my
+    # productions in progress with their counts; drawn (not cached yet): 6 the
+    # count of each due group in one aggregate, 7-11 one window of rows per due
+    # group (each row with its production, stage and the user's level).
+    with django_assert_num_queries(11):
         response = client.get("/")
-
     assert response.status_code == 200
+
+    # Again, nothing changed: the groups come from the cache, no item is read.
+    with django_assert_num_queries(5):
+        again = client.get("/")
+
+    def groups(page):
+        return page.content.split(b'id="work-groups"')[1].split(b'id="my-productions"')[0]
+
+    assert groups(again) == groups(response)
 
 
 def test_the_production_page_marks_overdue_items_and_stages_in_words(production, viewer):

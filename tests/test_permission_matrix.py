@@ -20,18 +20,21 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
-from productions.models import Activity
+from productions.models import Activity, Production
 from tests.conftest import client_for
 from tests.permission_rows import (
     ADMIN_LOGIN,
     ADMIN_ROWS,
     ALL_ROWS,
     ANY_LOGIN,
+    ARCHIVED_DATA,
     LOGIN,
     METHODS,
     ROLES,
     ROWS,
+    archived_answers,
 )
 from tests.urlcases import build_world, is_admin, iter_url_patterns, snapshot
 
@@ -113,6 +116,40 @@ def test_matrix(name, role, method, world, cast):
     if method == "GET" or expected in REFUSED:
         assert snapshot() == before, f"{method} {url} as {role} changed the database"
     elif row.logs and not is_admin(name, url):
+        assert Activity.objects.count() > activities, f"{method} {url} left no activity entry"
+
+
+# The same URLs on an archived production (and an archived one in the trash).
+
+
+@pytest.fixture
+def archived_world(production, cast):
+    world = build_world(production, cast)
+    now = timezone.now()
+    ids = [world.production.pk, world.deleted_production.pk]
+    Production.all_objects.filter(pk__in=ids).update(archived_at=now)
+    world.production.archived_at = world.deleted_production.archived_at = now
+    return world
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(ROWS))
+def test_archived_matrix(name, role, method, archived_world, cast):
+    row = ROWS[name]
+    expected = archived_answers(name, method)[role]
+    client = client_for(None if role == "anonymous" else cast[role])
+    url = url_for(name, archived_world)
+    data = ARCHIVED_DATA.get(name, row.data)(archived_world)
+    before = snapshot()
+    activities = Activity.objects.count()
+
+    response = client.get(url) if method == "GET" else client.post(url, data)
+
+    assert_answer(response, expected, role, row.to_login)
+    if method == "GET" or expected in REFUSED:
+        assert snapshot() == before, f"{method} {url} as {role} changed the database"
+    elif row.logs:
         assert Activity.objects.count() > activities, f"{method} {url} left no activity entry"
 
 

@@ -2,8 +2,8 @@ import pytest
 from django.utils import timezone
 
 from productions.models import ChecklistItem
+from productions.queries import ITEM_WINDOW
 from productions.services.counters import recount_production
-from productions.views.productions import ITEM_WINDOW
 from tests.factories import (
     AssignmentFactory,
     ChecklistItemFactory,

@@ -80,8 +80,20 @@ SAVED = [
         "start_offset": -9,
         "due_offset": -1,
         "items": [
-            {"title": "Book the truss", "notes": "Two spans.", "required": False, "due_offset": -8},
-            {"title": "Check the hoists", "notes": "", "required": True, "due_offset": None},
+            {
+                "title": "Book the truss",
+                "notes": "Two spans.",
+                "location": "",
+                "required": False,
+                "due_offset": -8,
+            },
+            {
+                "title": "Check the hoists",
+                "notes": "",
+                "location": "",
+                "required": True,
+                "due_offset": None,
+            },
         ],
     },
     {
@@ -90,7 +102,9 @@ SAVED = [
         "notes": "",
         "start_offset": None,
         "due_offset": None,
-        "items": [{"title": "Doors", "notes": "", "required": False, "due_offset": 0}],
+        "items": [
+            {"title": "Doors", "notes": "", "location": "", "required": False, "due_offset": 0}
+        ],
     },
 ]
 

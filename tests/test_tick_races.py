@@ -1,107 +1,44 @@
-"""The one-statement tick (services.tick) racing other writers, on PostgreSQL.
+"""The tick (services.set_item_done) racing other writers, on PostgreSQL.
 
 Each call runs in its own thread with its own connection and really
 commits (transaction=True), so row locks really block. What is pinned: a
 tick either lands whole (item, stage and production counters, live version,
 one activity entry) or writes nothing, whatever it races; and it never
-deadlocks with the writers that take the usual order (item, stage,
-production).
+deadlocks with the writers that take the lock order of services/locks.py.
 
-The last two tests reproduce, step by step, what deadlocked before moving an
-item in front of another and moving a stage took that order too (the usual
-way, set_item_done(), deadlocked the same).
+The last tests reproduce, step by step, what deadlocked before moving an
+item in front of another and moving a stage took that order too.
 """
 
-import threading
-import time
 from collections import Counter
 from functools import partial
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
 
 from productions import services
+from productions.exceptions import Gone
 from productions.models import Activity, ChecklistItem, Membership, Production
 from productions.services.counters import recount_production, wrong_counters
 from productions.services.stages import move_stage
 from tests.conftest import HTMX, client_for
 from tests.factories import ChecklistItemFactory, MembershipFactory, StageFactory, UserFactory
+from tests.races import in_order, postgresql_only, race
 
-pytestmark = [
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...): the tick in one statement, "
-        "and real row locks",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
 
 Kind = Activity.Kind
 
 
-def _threads(calls, results, errors, barrier=None):
-    def run(index, call):
-        try:
-            if barrier is not None:
-                barrier.wait(timeout=60)
-            results[index] = call()
-        except BaseException as exc:  # re-raised in the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    return [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-
-
-def race(*calls):
-    """Each call in its own thread, all released at once; their results in order."""
-    results, errors = [None] * len(calls), []
-    threads = _threads(calls, results, errors, threading.Barrier(len(calls)))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads), "a call hung"
-    if errors:
-        raise errors[0]
-    return results
-
-
-def waiting_for_locks(count, timeout=20):
-    """Wait until `count` other backends of this database wait for a lock."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            # Inside a transaction the activity view is read once: read it afresh.
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] >= count:
-                return
-        time.sleep(0.02)
-    raise AssertionError(f"{count} backends never waited for a lock")
-
-
-def in_order(held, *calls):
-    """Hold the row lock of `held` (a stage or an item), start each call in
-    turn (each waits for a lock before the next starts), then let go: the
-    calls take the row in the order they were started."""
-    results, errors = [None] * len(calls), []
-    threads = _threads(calls, results, errors)
-    with transaction.atomic():
-        type(held)._base_manager.select_for_update().filter(pk=held.pk).first()
-        for number, thread in enumerate(threads, 1):
-            thread.start()
-            waiting_for_locks(number)
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads), "a call hung"
-    if errors:
-        raise errors[0]
-    return results
+def tick(item, done, *, by):
+    """The tick, and whether it wrote: the item it changed, or None when it
+    found the item as asked already, or gone (and so wrote nothing)."""
+    try:
+        current = services.set_item_done(item, done, by=by)
+    except Gone:
+        return None
+    kind = Kind.ITEM_TICKED if done else Kind.ITEM_UNTICKED
+    wrote = Activity.objects.filter(item_id=item.pk, actor=by, kind=kind).exists()
+    return current if wrote else None
 
 
 def editors(production, count):
@@ -112,7 +49,7 @@ def editors(production, count):
 
 
 def landed_whole(ticked, item_pk, done):
-    """A Ticked means the item, its entry and the counters moved; None
+    """A ticked item means the item, its entry and the counters moved; None
     means none of it did (the counters are checked by the caller)."""
     item = ChecklistItem.all_objects.get(pk=item_pk)
     entries = Activity.objects.filter(item_id=item_pk, kind=Kind.ITEM_TICKED).count()
@@ -129,7 +66,7 @@ def test_ticks_of_one_item_at_once_tick_it_once(production):
         recount_production(production.pk)
         version = Production.objects.get(pk=production.pk).live_version
 
-        results = race(*(partial(services.tick, item.pk, True, by=u) for u in users))
+        results = race(*(partial(tick, item, True, by=u) for u in users))
 
         assert sum(result is not None for result in results) == 1, results
         assert Activity.objects.filter(item=item, kind=Kind.ITEM_TICKED).count() == 1
@@ -146,8 +83,8 @@ def test_a_tick_and_an_untick_of_one_item_at_once_keep_the_counters_right(produc
         recount_production(production.pk)
 
         on, off = race(
-            partial(services.tick, item.pk, True, by=ticker),
-            partial(services.tick, item.pk, False, by=unticker),
+            partial(tick, item, True, by=ticker),
+            partial(tick, item, False, by=unticker),
         )
 
         outcomes[(on is not None, off is not None)] += 1
@@ -166,7 +103,7 @@ def test_a_tick_racing_the_stage_delete_lands_whole_or_not_at_all(production, ma
         recount_production(production.pk)
 
         *ticks, _ = race(
-            *(partial(services.tick, i.pk, True, by=u) for u, i in zip(users, items, strict=True)),
+            *(partial(tick, i, True, by=u) for u, i in zip(users, items, strict=True)),
             partial(services.delete_stage, stage, by=manager),
         )
 
@@ -178,8 +115,7 @@ def test_a_tick_racing_the_stage_delete_lands_whole_or_not_at_all(production, ma
 
 
 def post_tick(user, item_pk):
-    """A tick as the browser sends it: the one statement, or the usual way
-    when that finds nothing (here: the item moved while it waited)."""
+    """A tick as the browser sends it; its status code."""
     response = client_for(user).post(f"/items/{item_pk}/toggle/", {"done": "1"}, **HTMX)
     return response.status_code
 
@@ -205,9 +141,8 @@ def test_a_tick_racing_a_bulk_move_counts_it_on_the_stage_it_went_to(production,
             ),
         )
 
-        # Before or after the move, each tick lands (in one statement, or the
-        # usual way when the item moved while the statement waited for it)
-        # and counts on the stage the item is on: the counters agree.
+        # Before or after the move, each tick lands and counts on the stage
+        # the item is on (it locks the item with its stage): the counters agree.
         assert ticks == [200] * len(items)
         assert ChecklistItem.objects.filter(stage=target, done=True).count() == len(items)
         ticked = Activity.objects.filter(kind=Kind.ITEM_TICKED, item__in=items)
@@ -226,11 +161,15 @@ def test_a_tick_racing_a_membership_removal_lands_whole_or_not_at_all(production
         item = ChecklistItemFactory(stage=stage)
         recount_production(production.pk)
 
-        ticked, _ = race(
-            partial(services.tick, item.pk, True, by=user),
+        # The page checks access before the tick: a removal after that
+        # check is too late to stop it (as for every write), before it 404.
+        status, _ = race(
+            partial(post_tick, user, item.pk),
             partial(services.remove_member, membership, by=manager),
         )
 
+        assert status in (200, 404)
+        ticked = status == 200 or None
         assert landed_whole(ticked, item.pk, True)
         assert not Membership.objects.filter(pk=membership.pk).exists()
         assert wrong_counters() == []
@@ -250,7 +189,7 @@ def test_a_tick_racing_a_move_in_front_of_its_item_does_not_deadlock(production,
     in_order(
         stage,
         lambda: services.move_item(last, by=manager, before=first),
-        lambda: services.tick(second.pk, True, by=ticker),
+        lambda: services.set_item_done(second, True, by=ticker),
     )
 
     assert ChecklistItem.objects.get(pk=second.pk).done
@@ -268,7 +207,7 @@ def test_a_tick_racing_a_stage_move_does_not_deadlock(production, manager):
     # (and, through its join, the production) and waits for `second` too.
     in_order(
         second,
-        lambda: services.tick(item.pk, True, by=ticker),
+        lambda: services.set_item_done(item, True, by=ticker),
         lambda: move_stage(first, by=manager, direction="down"),
     )
 

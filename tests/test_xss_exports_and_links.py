@@ -6,9 +6,11 @@ text. The pages themselves are in tests/test_xss_pages.py.
 
 import csv
 import io
+import json
 from urllib.parse import urlencode
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -21,7 +23,12 @@ from tests.factories import (
     ProductionFactory,
     StageFactory,
 )
-from tests.xss_payloads import FORBIDDEN, PAYLOADS, tag, write_everywhere
+from tests.xss_payloads import (
+    FORBIDDEN,
+    PAYLOADS,
+    tag,
+    write_everywhere,
+)
 
 
 @pytest.fixture(params=PAYLOADS, ids=range(len(PAYLOADS)))
@@ -100,3 +107,40 @@ def test_pagination_links_carry_the_query_escaped(manager, production, payload):
             for fragment in FORBIDDEN:
                 assert fragment not in html, (url, fragment)
             assert payload not in html or escape(payload) == payload, url
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf", "ics", "json"])
+def test_the_other_exports_are_downloads_not_pages(scene, fmt):
+    """No export is served as HTML: a browser opening one cannot run the markup
+    in it (the PDF's HTML is the print view, swept in tests/test_xss_pages.py)."""
+    slug = scene["production"].slug
+    response = scene["manager"].get(reverse(f"production_export_{fmt}", args=[slug]))
+
+    assert response.status_code == 200
+    assert not response["Content-Type"].startswith(("text/html", "application/xhtml"))
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    if fmt == "json":  # the text as it was typed
+        assert tag("I", scene["payload"]) in strings(json.loads(body(response)))
+
+
+def strings(value):
+    """Every string in a JSON document."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_the_calendar_feed_is_a_calendar_not_a_page(scene):
+    production = scene["production"]
+    scene["manager"].post(reverse("calendar_link_create", args=[production.slug]), {})
+    secret = production.calendar_tokens.get().secret
+
+    response = Client().get(reverse("calendar_feed", args=[secret]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    # The text is in it as typed: a calendar, which no browser renders as a page.
+    assert response["X-Content-Type-Options"] == "nosniff"

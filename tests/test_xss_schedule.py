@@ -17,7 +17,7 @@ from django.utils.html import escape
 from productions.models import Location, ShootDay
 from tests.conftest import HTMX
 from tests.factories import CrewRoleFactory
-from tests.xss_payloads import FORBIDDEN, PAYLOADS, tag
+from tests.xss_payloads import FORBIDDEN, PAYLOADS, assert_no_injected_markup, tag
 
 FIELDS = {
     "L": "location name",
@@ -137,6 +137,7 @@ def test_schedule_pages_show_user_text_escaped(scene):
             for fragment in FORBIDDEN:
                 assert fragment not in html, f"{page}: {fragment!r} came back as markup"
             assert_no_live_markup(html, page)
+            assert_no_injected_markup(html, page)
         except AssertionError as problem:
             problems.append(str(problem))
     assert not problems, "\n".join(problems)

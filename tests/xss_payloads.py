@@ -1,8 +1,17 @@
 """The XSS payloads, and the scene that writes one of them into every text
 field of the app, tagged with a letter per field: shared by
 tests/test_xss_pages.py and tests/test_xss_exports_and_links.py, whose
-`scene` fixture builds it once per payload."""
+`scene` fixture builds it once per payload.
 
+Markup needs no script to do harm: htmx runs the `hx-*` attributes of any
+element it finds, `<base>` redirects every relative link and form, a
+`<meta http-equiv=refresh>` navigates away, a `<form>` posts elsewhere. The
+MARKUP payloads are such elements, each with a marker id; `injected_markup()`
+parses a page as a browser would (tinyhtml5, WeasyPrint's HTML5 parser) and
+lists what of them came alive, so a test can assert that nothing did.
+"""
+
+import tinyhtml5
 from django.urls import reverse
 
 from productions.models import ChecklistItem, ChecklistTemplate, Membership, Production
@@ -32,6 +41,62 @@ PAYLOADS = [
     "`${alert(1)}`",
     '=HYPERLINK("http://x")',
 ]
+
+# Markup that needs no script, each element carrying a marker id (see
+# injected_markup()). "/xss-hit/" and xss.invalid are where they would lead.
+MARKUP = [
+    # The members/add attack of issue 14: htmx posts it as soon as it loads.
+    '<div id="xss-marker-1" hx-post="/xss-hit/" hx-vals=\'{"who":"me","level":"30"}\''
+    ' hx-trigger="load">x</div>',
+    '<base id="xss-marker-2" href="https://xss.invalid/">',
+    '<meta id="xss-marker-3" http-equiv="refresh" content="0;url=https://xss.invalid/">',
+    '<form id="xss-marker-4" action="https://xss.invalid/" method="post">'
+    '<button id="xss-marker-4b">Go</button></form>',
+    # Out of a double-quoted attribute (value="…", aria-label="…").
+    '" id="xss-marker-5" hx-get="/xss-hit/" hx-trigger="load" x="',
+    # Out of a single-quoted one (hx-vals='…', hx-headers='…').
+    '\'><div id="xss-marker-6" hx-get="/xss-hit/" hx-trigger="load">x</div>',
+    # Out of raw-text elements (<title>, <textarea>, <script>, <style>).
+    '</title></textarea></script></style><div id="xss-marker-7" hx-get="/xss-hit/"'
+    ' hx-trigger="load">x</div>',
+]
+PAYLOADS += MARKUP
+
+MARKER = "xss-marker"
+WHERE_TO = ("/xss-hit/", "https://xss.invalid/")
+
+
+def injected_markup(html):
+    """What of the payloads' markup came alive in `html`, parsed as a browser
+    parses it: elements with a marker id, any <base>, a <meta> refresh, an
+    htmx attribute or form action leading where only a payload leads, an
+    inline event handler (the pages have none: the CSP forbids them)."""
+    found = []
+    for element in tinyhtml5.parse(html, namespace_html_elements=False).iter():
+        if not isinstance(element.tag, str):  # a comment
+            continue
+        attributes = {name.lower(): value for name, value in element.attrib.items()}
+        if attributes.get("id", "").startswith(MARKER):
+            found.append(f"<{element.tag} id={attributes['id']}>")
+        if element.tag == "base":
+            found.append(f"<base {attributes}>")
+        if element.tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+            found.append(f"<meta refresh {attributes}>")
+        for name, value in attributes.items():
+            # Text in an attribute is fine (hx-confirm shows it in a dialog);
+            # an attribute whose whole value is a payload's URL was injected.
+            live = name.startswith(("hx-", "data-hx-")) or name in ("action", "formaction")
+            if live and value.startswith(WHERE_TO):
+                found.append(f"<{element.tag} {name}={value!r}>")
+            if name.startswith("on"):
+                found.append(f"<{element.tag} {name}={value!r}>")
+    return found
+
+
+def assert_no_injected_markup(html, where):
+    found = injected_markup(html)
+    assert not found, f"{where}: user text became live markup: {found}"
+
 
 # Fragments that must never come back as markup, whatever the payload.
 FORBIDDEN = [
@@ -89,6 +154,8 @@ def write_everywhere(payload, manager, staff):
             "artist": t("A"),
             "venue": t("V"),
             "description": t("E"),
+            # A start date: the clone form names the production next to it.
+            "start_date": "2027-03-10",
             "kind": "other",
             "status": "planning",
         },

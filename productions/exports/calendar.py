@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from ..models import in_calendar_range
 from .rows import (
     zone_name,
 )
@@ -18,7 +19,8 @@ def calendar_bytes(production, filters, zone, rows, *, name=None):
     apps re-fetching a subscription update events instead of duplicating them.
 
     Items are VEVENTs, not VTODOs: Google Calendar and Outlook subscriptions
-    show events only."""
+    show events only. A date outside the range the app stores (models.dates;
+    one stored before the range was enforced) is left out, not a failed feed."""
     from icalendar import Calendar, Event, vDuration
 
     now = timezone.now()
@@ -42,6 +44,8 @@ def calendar_bytes(production, filters, zone, rows, *, name=None):
     for stage in stages.filter(Q(start_date__isnull=False) | Q(due_date__isnull=False)):
         first = stage.start_date or stage.due_date
         last = stage.due_date or stage.start_date
+        if not (in_calendar_range(first) and in_calendar_range(last)):
+            continue
         event = Event()
         event.add("uid", f"stage-{stage.pk}@{UID_DOMAIN}")
         event.add("dtstamp", now)
@@ -53,7 +57,7 @@ def calendar_bytes(production, filters, zone, rows, *, name=None):
         event.add("sequence", stage.version)
         calendar.add_component(event)
     for row in rows:
-        if row.due is None:
+        if row.due is None or not in_calendar_range(row.due):
             continue
         event = Event()
         event.add("uid", f"item-{row.id}@{UID_DOMAIN}")
@@ -65,6 +69,7 @@ def calendar_bytes(production, filters, zone, rows, *, name=None):
         lines = [f"{production.title} · {row.stage}", "Done" if row.done else "Open"]
         if row.assignee:
             lines.append(f"Assigned to {row.assignee}")
+        lines.extend(f"{label}: {value}" for label, value in row.details)
         if row.notes:
             lines.append(row.notes)
         event.add("description", "\n".join(lines))

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from ..fields import CREW, DATE, DOCUMENT, MOMENT, USER
 from ..models import Assignment, ChecklistItem, Comment, CrewMember
 
 JSON_FORMAT = "bts-tracker/production"
@@ -19,6 +20,26 @@ def _datetime(value):
     return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
+def only(f):
+    """The column .only() reads for the field."""
+    return {CREW: f"{f.name}_id", USER: f"{f.name}__username"}.get(f.kind, f.name)
+
+
+def _value(item, f):
+    """The field as the document holds it (fields.DOCUMENT): a crew id, a
+    username, ISO dates and UTC times; the rest as they are."""
+    if f.kind == CREW:
+        return getattr(item, f"{f.name}_id")
+    if f.kind == USER:
+        user = getattr(item, f.name)
+        return user.username if user else None
+    if f.kind == DATE:
+        return _date(getattr(item, f.name))
+    if f.kind == MOMENT:
+        return _datetime(getattr(item, f.name))
+    return getattr(item, f.name)
+
+
 def production_document(production):
     """The whole production as a plain dict (docs/exports.md, format version 1):
     production, crew, assignments, stages with their items and comments.
@@ -26,20 +47,8 @@ def production_document(production):
     stages = list(production.stages.order_by("position", "pk"))
     items = list(
         ChecklistItem.objects.of_production(production)
-        .select_related("done_by")
-        .only(
-            "pk",
-            "stage_id",
-            "title",
-            "notes",
-            "assignee_id",
-            "due_date",
-            "required",
-            "done",
-            "done_at",
-            "done_by__username",
-            "position",
-        )
+        .select_related(*(f.name for f in DOCUMENT if f.kind == USER))
+        .only("pk", "stage_id", "position", *(only(f) for f in DOCUMENT))
     )
     comments = defaultdict(list)
     for item_id, author, body, created_at in (
@@ -100,14 +109,7 @@ def production_document(production):
                 "items": [
                     {
                         "id": item.pk,
-                        "title": item.title,
-                        "notes": item.notes,
-                        "assignee": item.assignee_id,
-                        "due_date": _date(item.due_date),
-                        "required": item.required,
-                        "done": item.done,
-                        "done_at": _datetime(item.done_at),
-                        "done_by": item.done_by.username if item.done_by else None,
+                        **{f.name: _value(item, f) for f in DOCUMENT},
                         "comments": comments[item.pk],
                     }
                     for item in items_by_stage[stage.pk]

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ..fields import CREW, DETAILS, ITEM_FIELDS, MOMENT, ROLE, USER, lookups
 from ..models import Assignment, ChecklistItem, CrewMember, Profile, Stage
 
-# (key, header) of every column, in file order. The ID comes first, so a file
-# re-imports onto the same items; "Done at" is followed by the zone's name.
-COLUMNS = [
+# (key, header) of every column, in file order: the ID first, so a file
+# re-imports onto the same items; then the stage's columns; then the item's
+# (fields.ITEM_FIELDS). "Done at" is followed by the zone's name.
+STAGE_COLUMNS = [
     ("id", "ID"),
     ("production", "Production"),
     ("stage", "Stage"),
@@ -21,16 +23,8 @@ COLUMNS = [
     ("stage_status", "Stage status"),
     ("stage_start", "Stage start"),
     ("stage_due", "Stage due"),
-    ("title", "Item"),
-    ("notes", "Notes"),
-    ("required", "Required"),
-    ("assignee", "Assignee"),
-    ("role", "Role"),
-    ("due", "Due"),
-    ("done", "Done"),
-    ("done_by", "Done by"),
-    ("done_at", "Done at"),
 ]
+COLUMNS = [*STAGE_COLUMNS, *((f.column, f.label) for f in ITEM_FIELDS)]
 KEYS = [key for key, _ in COLUMNS]
 
 # A cell starting with one of these is run as a formula by spreadsheet apps.
@@ -42,30 +36,23 @@ def neutralise(value):
     return f"'{value}" if value[:1] in FORMULA_STARTS else value
 
 
-@dataclass(frozen=True)
 class Row:
-    """One checklist item as every format exports it (see COLUMNS)."""
+    """One checklist item as every format exports it: an attribute per column
+    key (see COLUMNS), and `stage_id`. Dates are dates; "done at" is aware, in
+    the export's zone."""
 
-    id: int
-    production: str
-    stage: str
-    phase: str
-    stage_status: str
-    stage_start: datetime.date | None
-    stage_due: datetime.date | None
-    title: str
-    notes: str
-    required: bool
-    assignee: str
-    role: str
-    due: datetime.date | None
-    done: bool
-    done_by: str
-    done_at: datetime.datetime | None  # aware, in the export's zone
-    stage_id: int
+    def __init__(self, stage_id, **values):
+        self.stage_id = stage_id
+        self.__dict__.update(values)
 
     def values(self):
         return [getattr(self, key) for key in KEYS]
+
+    @property
+    def details(self):
+        """(label, value) of the fields shown as a line of their own in print
+        and calendar events (fields.ItemField.detail), when set."""
+        return [(f.label, getattr(self, f.column)) for f in DETAILS if getattr(self, f.column)]
 
 
 @dataclass(frozen=True)
@@ -142,7 +129,7 @@ def roles_by_crew(production):
     return {crew_id: "; ".join(names) for crew_id, names in roles.items()}
 
 
-ROW_FIELDS = [
+STAGE_FIELDS = [
     "pk",
     "stage_id",
     "stage__name",
@@ -150,17 +137,8 @@ ROW_FIELDS = [
     "stage__status",
     "stage__start_date",
     "stage__due_date",
-    "title",
-    "notes",
-    "required",
-    "assignee_id",
-    "assignee__name",
-    "assignee__default_role__name",
-    "due_date",
-    "done",
-    "done_by__username",
-    "done_at",
 ]
+ROW_FIELDS = [*STAGE_FIELDS, *(lookup for f in ITEM_FIELDS for lookup in lookups(f))]
 
 
 def export_rows(production, filters, zone, *, chunk_size=2000):
@@ -174,26 +152,26 @@ def export_rows(production, filters, zone, *, chunk_size=2000):
     statuses = dict(Stage.Status.choices)
     items = filters.apply(ChecklistItem.objects.of_production(production)).values_list(*ROW_FIELDS)
     title = production.title
-    for (
-        pk,
-        stage_id,
-        stage_name,
-        phase,
-        stage_status,
-        stage_start,
-        stage_due,
-        item_title,
-        notes,
-        required,
-        assignee_id,
-        assignee_name,
-        default_role,
-        due,
-        done,
-        done_by,
-        done_at,
-    ) in items.iterator(chunk_size=chunk_size):
+    for values in items.iterator(chunk_size=chunk_size):
+        pk, stage_id, stage_name, phase, stage_status, stage_start, stage_due = values[:7]
+        read = iter(values[7:])
+        row = {}
+        crew_id = default_role = None
+        for f in ITEM_FIELDS:
+            if f.kind == CREW:
+                crew_id, name, default_role = next(read), next(read), next(read)
+                row[f.column] = name or ""
+            elif f.kind == ROLE:
+                row[f.column] = (roles.get(crew_id) or default_role or "") if crew_id else ""
+            elif f.kind == USER:
+                row[f.column] = next(read) or ""
+            elif f.kind == MOMENT:
+                value = next(read)
+                row[f.column] = value.astimezone(zone) if value else None
+            else:
+                row[f.column] = next(read)
         yield Row(
+            stage_id,
             id=pk,
             production=title,
             stage=stage_name,
@@ -201,16 +179,7 @@ def export_rows(production, filters, zone, *, chunk_size=2000):
             stage_status=statuses.get(stage_status, stage_status),
             stage_start=stage_start,
             stage_due=stage_due,
-            title=item_title,
-            notes=notes,
-            required=required,
-            assignee=assignee_name or "",
-            role=(roles.get(assignee_id) or default_role or "") if assignee_id else "",
-            due=due,
-            done=done,
-            done_by=done_by or "",
-            done_at=done_at.astimezone(zone) if done_at else None,
-            stage_id=stage_id,
+            **row,
         )
 
 

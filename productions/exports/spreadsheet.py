@@ -5,6 +5,7 @@ import re
 import tempfile
 from collections import defaultdict
 
+from ..fields import ITEM_FIELDS
 from .rows import (
     KEYS,
     csv_cell,
@@ -19,15 +20,7 @@ XLSX_WIDTHS = {
     "stage_status": 14,
     "stage_start": 12,
     "stage_due": 12,
-    "title": 44,
-    "notes": 44,
-    "required": 10,
-    "assignee": 22,
-    "role": 20,
-    "due": 12,
-    "done": 8,
-    "done_by": 14,
-    "done_at": 18,
+    **{f.column: f.width for f in ITEM_FIELDS},
 }
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"

@@ -8,7 +8,11 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from ..exports import COLUMNS, FORMULA_STARTS
+from ..exports import COLUMNS, FORMULA_STARTS, STAGE_COLUMNS
+from ..fields import BY_COLUMN, CREW, DATE, FLAG, IMPORTED, ITEM_FIELDS, default
+from ..forms import item_import_form
+from ..models import CrewMember, Stage
+from ..models.dates import OUT_OF_RANGE, in_calendar_range
 from ..textclean import clean_text
 
 MAX_BYTES = 2 * 1024 * 1024  # an upload of checklist items
@@ -22,18 +26,13 @@ XLSX_MAX_MEMBERS = 500
 
 LABELS = dict(COLUMNS)
 REQUIRED_COLUMNS = ["stage", "title"]
-EDITABLE = ["stage", "title", "notes", "required", "assignee", "due", "done"]
+EDITABLE = ["stage", *(f.column for f in IMPORTED)]
 # Exported for reading; an import ignores them (stage details are a manager's
-# to change on the production page, "done by/at" follow from "Done").
+# to change on the production page, "done by/at" follow from "Done", the
+# role from the assignee).
 READ_ONLY = [
-    "production",
-    "phase",
-    "stage_status",
-    "stage_start",
-    "stage_due",
-    "role",
-    "done_by",
-    "done_at",
+    *(key for key, _ in STAGE_COLUMNS if key not in ("id", "stage")),
+    *(f.column for f in ITEM_FIELDS if not f.imported),
 ]
 YES = {"yes", "y", "true", "1", "x", "✓", "done"}
 NO = {"no", "n", "false", "0", ""}
@@ -274,9 +273,9 @@ def yes_no(text):
 
 def parse_date(value):
     if isinstance(value, datetime.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, datetime.date):
-        return value
+        value = value.isoformat()
     text = cell_text(value).strip()
     if not text:
         return None
@@ -285,19 +284,26 @@ def parse_date(value):
     if not ISO_DATE.fullmatch(text):
         raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD (e.g. 2027-03-10).")
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"'{text}' is not a real date.") from None
+    if not in_calendar_range(day):
+        raise ValueError(f"'{text}' is out of range: {OUT_OF_RANGE}")
+    return day
 
 
 def read_row(number, keys, cells):
-    """({key: value} for the columns an import uses, [Problem]) for one row."""
-    values, problems = {}, []
+    """({key: value} for the columns an import uses, [Problem]) for one row.
+
+    The cells are read by kind (yes/no, dates as text or Excel dates, text
+    without the formula quote); then the item's fields go through the model's
+    own form (forms.item_import_form()), so its limits are the model's."""
+    values, problems, data = {}, [], {}
 
     cells = [*cells, *([None] * (len(keys) - len(cells)))]
 
-    def text(key, cell, *, multiline=False, limit):
-        value = clean_text(cell_text(cell), multiline=multiline).strip()
+    def name(key, cell, limit):
+        value = clean_text(cell_text(cell), multiline=False).strip()
         if len(value) > limit:
             problems.append(Problem(number, LABELS[key], f"is longer than {limit:,} characters."))
         return value
@@ -314,21 +320,37 @@ def read_row(number, keys, cells):
                     values["id"] = int(raw)
                 else:
                     raise ValueError(f"'{raw}' is not an item ID (a whole number).")
-            elif key in ("stage", "assignee"):
-                values[key] = text(key, cell, limit=200)
-            elif key == "title":
-                values[key] = text(key, cell, limit=300)
-            elif key == "notes":
-                values[key] = text(key, cell, multiline=True, limit=5000)
-            elif key in ("required", "done"):
-                values[key] = yes_no(cell_text(cell))
-            elif key == "due":
-                values[key] = parse_date(cell)
+            elif key == "stage":
+                values[key] = name(key, cell, Stage._meta.get_field("name").max_length)
+            elif BY_COLUMN[key].kind == CREW:
+                values[key] = name(key, cell, CrewMember._meta.get_field("name").max_length)
+            elif BY_COLUMN[key].kind == FLAG:
+                data[BY_COLUMN[key].name] = yes_no(cell_text(cell))
+            elif BY_COLUMN[key].kind == DATE:
+                data[BY_COLUMN[key].name] = parse_date(cell)
+            else:
+                data[BY_COLUMN[key].name] = cell_text(cell)
         except ValueError as exc:
             problems.append(Problem(number, LABELS[key], str(exc)))
-    for key in REQUIRED_COLUMNS:
-        if key in values and not values[key]:
-            problems.append(Problem(number, LABELS[key], "is empty."))
+    if data:
+        form = item_import_form(tuple(sorted(data)))(data)
+        form.is_valid()
+        for field_name, errors in form.errors.as_data().items():
+            f = next(f for f in IMPORTED if f.name == field_name)
+            for error in errors:
+                if error.code == "required":
+                    message = "is empty."
+                elif error.code == "max_length":
+                    message = f"is longer than {error.params['limit_value']:,} characters."
+                else:
+                    message = " ".join(error.messages)
+                problems.append(Problem(number, f.label, message))
+        for f in IMPORTED:
+            if f.name in data:
+                # A refused value leaves the model's default: the file is refused anyway.
+                values[f.column] = form.cleaned_data.get(f.name, default(f))
+    if "stage" in values and not values["stage"]:
+        problems.append(Problem(number, LABELS["stage"], "is empty."))
     return values, problems
 
 

@@ -5,6 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from ..fields import BY_COLUMN, CREW, IMPORTED, default
 from ..models import Assignment, ChecklistItem, CrewMember, Stage
 from .files import Problem, did_you_mean
 
@@ -43,14 +44,10 @@ class Plan:
         return bool(self.creates or self.updates)
 
 
-# (model field, column key) compared when a row updates an item.
-FIELDS = [
-    ("title", "title"),
-    ("notes", "notes"),
-    ("required", "required"),
-    ("due_date", "due"),
-    ("done", "done"),
-]
+# (model field, column key) compared when a row updates an item: the
+# imported fields stored as they are read (fields.ITEM_FIELDS; the assignee
+# is looked up by name).
+FIELDS = [(f.name, f.column) for f in IMPORTED if f.kind != CREW]
 
 
 def _by_name(objects):
@@ -70,7 +67,7 @@ def make_plan(production, table, *, lock=False):
     stage_by_pk = {stage.pk: stage for stage in stages}
     items = ChecklistItem.objects.of_production(production).select_related("assignee")
     if lock:
-        items = items.select_for_update(of=("self",))
+        items = items.select_for_update(no_key=True, of=("self",))
     items = {item.pk: item for item in items}
     by_title = {}
     for item in items.values():
@@ -173,12 +170,8 @@ def make_plan(production, table, *, lock=False):
                 {
                     "row": number,
                     "stage": stage,
-                    "title": values["title"],
-                    "notes": values.get("notes", ""),
-                    "required": values.get("required", False),
+                    **{name: values.get(key, default(BY_COLUMN[key])) for name, key in FIELDS},
                     "assignee": assignee,
-                    "due_date": values.get("due"),
-                    "done": values.get("done", False),
                 }
             )
             continue

@@ -23,7 +23,12 @@ from .checklist import (
     StageQuerySet,
 )
 from .crew import CrewMember, CrewRole
-from .dates import EARLIEST_DATE, LATEST_DATE, in_calendar_range, validate_calendar_date
+from .dates import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    in_calendar_range,
+    validate_calendar_date,
+)
 from .schedule import Call, Location, ShootDay
 from .team import Activity, CalendarToken, Comment, Membership, Profile
 from .templates import ChecklistItemTemplate, ChecklistTemplate, StageTemplate

@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .crew import CrewMember, CrewRole
+from .dates import validate_calendar_date
+
+DATES = [validate_calendar_date]
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,8 @@ class Production(models.Model):
     kind = models.CharField(max_length=20, choices=Kind)
     artist = models.CharField("artist / client", max_length=200, blank=True)
     venue = models.CharField(max_length=200, blank=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=DATES)
+    end_date = models.DateField(null=True, blank=True, validators=DATES)
     description = models.TextField(blank=True, max_length=5000)
     status = models.CharField(max_length=20, choices=Status, default=Status.PLANNING)
     # An IANA name: the zone its schedule's times are written in (its
@@ -205,8 +208,8 @@ class Stage(models.Model):
     # Live items of the stage, kept like Production.item_count.
     item_count = models.PositiveIntegerField(default=0)
     done_count = models.PositiveIntegerField(default=0)
-    start_date = models.DateField(null=True, blank=True)
-    due_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=DATES)
+    due_date = models.DateField(null=True, blank=True, validators=DATES)
     notes = models.TextField(blank=True, max_length=5000)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(null=True, blank=True)
@@ -232,6 +235,26 @@ class Stage(models.Model):
     @property
     def is_done(self):
         return self.status == self.Status.DONE
+
+    def status_from_checklist(self, *, handed_back: bool = False) -> str:
+        """The status the checklist gives this stage, from its counters: the
+        one home of the rule every write that moves them follows.
+
+        All items done makes it done; some done makes it in progress;
+        unticking everything in a done stage sends it back to not started. A
+        blocked stage stays blocked, and a status someone chose by hand stays
+        until they hand the stage back to the checklist (`handed_back`: then
+        it follows the checklist again, not started when nothing is done)."""
+        if not handed_back and (self.status_manual or self.status == self.Status.BLOCKED):
+            return self.status
+        total, done = self.item_count, self.done_count
+        if total and done == total:
+            return self.Status.DONE
+        if done:
+            return self.Status.IN_PROGRESS
+        if self.status == self.Status.DONE or handed_back:
+            return self.Status.NOT_STARTED
+        return self.status
 
     @property
     def progress(self):
@@ -298,7 +321,7 @@ class ChecklistItemQuerySet(models.QuerySet):
         if not stage_ids:
             return self.none()
         # Compiled once, with a marker where each part takes its stage's id
-        # (a parameter, so a precompiled page query can put in others).
+        # (a parameter, filled in per stage below).
         marker = "(window_stage)"
         ids = self.filter(stage_id=RawSQL(marker[1:-1], ())).order_by("done", "position", "pk")
         sql, params = ids.values("pk")[:size].query.get_compiler(using=self.db).as_sql()
@@ -336,15 +359,16 @@ class ChecklistItem(models.Model):
     stage = models.ForeignKey(Stage, models.CASCADE, related_name="items")
     title = models.CharField(max_length=300)
     notes = models.TextField(blank=True, max_length=5000)
+    location = models.CharField(max_length=200, blank=True, default="", db_default="")
     assignee = models.ForeignKey(
         CrewMember, models.SET_NULL, null=True, blank=True, related_name="checklist_items"
     )
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=DATES)
     # A required item holds its stage back: the stage cannot be set to Done
     # while one is open.
     required = models.BooleanField(default=False)
     done = models.BooleanField(default=False)
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, validators=DATES)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )

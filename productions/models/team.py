@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .checklist import ChecklistItem, Production, Stage
 from .crew import CrewMember
+from .dates import validate_calendar_date
 
 
 class Membership(models.Model):
@@ -115,6 +116,11 @@ class Activity(models.Model):
         verbose_name_plural = "activities"
         indexes = [
             models.Index(fields=["production", "-created_at"], name="activity_feed_idx"),
+            # A production's last entry (where a page's live updates start)
+            # and the entries after a poll's: one index range, however long
+            # the production's history (by id alone PostgreSQL walked back
+            # past every newer entry of the other productions).
+            models.Index(fields=["production", "id"], name="activity_last_idx"),
         ]
 
     VERBS = {
@@ -183,7 +189,7 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     body = models.TextField(max_length=5000)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_calendar_date])
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
-from .checklist import Production, Stage
+from ..fields import DATE, FLAG, LONG_TEXT, TEMPLATE, TEXT
+from .checklist import ChecklistItem, Production, Stage
 
 # A template holds at most this many items (a production's checklist can be
 # larger: clone it instead).
@@ -23,7 +24,11 @@ MAX_TEMPLATE_STAGES = 200
 MAX_OFFSET_DAYS = 36500
 
 STAGE_KEYS = {"name", "phase", "notes", "start_offset", "due_offset", "items"}
-ITEM_KEYS = {"title", "notes", "required", "due_offset"}
+# An item's keys: those of the checklist-item fields a template keeps
+# (fields.ITEM_FIELDS' `template`); a date is kept as an offset. Only the
+# title must be there: a template saved before a field was added lacks it,
+# and a new production's item gets the model's default.
+ITEM_KEYS = {f.template for f in TEMPLATE}
 
 
 def _offset(value, where):
@@ -61,13 +66,22 @@ def validate_template_stages(value):
             raise ValidationError(f"{where}: items must be a list.")
         for m, item in enumerate(stage["items"], 1):
             where = f"Stage {n}, item {m}"
-            if not isinstance(item, dict) or set(item) != ITEM_KEYS:
-                raise ValidationError(f"{where}: needs exactly {', '.join(sorted(ITEM_KEYS))}.")
-            _text(item["title"], where, max_length=300, required=True)
-            _text(item["notes"], where, max_length=5000, required=False)
-            if type(item["required"]) is not bool:
-                raise ValidationError(f"{where}: required is true or false.")
-            _offset(item["due_offset"], where)
+            if not isinstance(item, dict) or "title" not in item or not set(item) <= ITEM_KEYS:
+                raise ValidationError(
+                    f"{where}: needs a title, and nothing but {', '.join(sorted(ITEM_KEYS))}."
+                )
+            for f in TEMPLATE:
+                if f.template not in item:
+                    continue
+                value = item[f.template]
+                if f.kind in (TEXT, LONG_TEXT):
+                    field = ChecklistItem._meta.get_field(f.name)
+                    _text(value, where, max_length=field.max_length, required=not field.blank)
+                elif f.kind == FLAG:
+                    if type(value) is not bool:
+                        raise ValidationError(f"{where}: {f.template} is true or false.")
+                elif f.kind == DATE:
+                    _offset(value, where)
         items += len(stage["items"])
     if items > MAX_TEMPLATE_ITEMS:
         raise ValidationError(f"A template holds at most {MAX_TEMPLATE_ITEMS} items.")
@@ -83,8 +97,9 @@ class ChecklistTemplate(models.Model):
     """Stages and items saved from a production under a name, to start new ones from.
 
     `stages` is a list of {name, phase, notes, start_offset, due_offset, items:
-    [{title, notes, required, due_offset}]}; offsets are days from the
-    production's start date, or null when either date is unknown."""
+    [{title, notes, required, due_offset, …}]} (an item's keys: ITEM_KEYS);
+    offsets are days from the production's start date, or null when either
+    date is unknown."""
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Production.Kind)

@@ -22,10 +22,10 @@ from .checklist import (
     restore_stage,
     set_item_done,
     set_stage_status,
-    sync_stage_status,
     update_item,
 )
 from .cloning import DatesOutOfRange, clone_production
+from .counters import recount_stages
 from .crew import add_assignment, create_crew_member, remove_assignment
 from .imports import ImportChanged, ImportRefused, apply_checklist_import, import_production
 from .members import (
@@ -59,7 +59,6 @@ from .schedule import (
     update_day,
 )
 from .templates import create_production_from_template, delete_template, save_as_template
-from .ticking import tick
 from .trash import empty_trash, purge_expired
 
 __all__ = [
@@ -100,6 +99,7 @@ __all__ = [
     "move_day",
     "move_item",
     "purge_expired",
+    "recount_stages",
     "regenerate_calendar_link",
     "remove_assignment",
     "remove_call",
@@ -115,8 +115,6 @@ __all__ = [
     "set_item_done",
     "set_stage_status",
     "set_time_zone",
-    "sync_stage_status",
-    "tick",
     "trash",
     "undo_bulk",
     "unique_slug",

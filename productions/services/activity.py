@@ -3,16 +3,16 @@ inside its transaction, so a change and its entry land (or fail) together."""
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import F
 
-from ..models import Activity, Production
-from .returning import update_returning
+from ..models import Activity, BulkAction, ChecklistItem, Production, Stage
 
 Kind = Activity.Kind
 
 
-def display(value):
+def display(value: object) -> object:
     """A value as the log keeps it: plain JSON that outlives the object."""
     if value is None:
         return ""
@@ -27,7 +27,7 @@ def display(value):
     return value
 
 
-def changes_between(obj, fields):
+def changes_between(obj: models.Model, fields: dict) -> dict[str, list]:
     """{"field": [before, after]} for each of `fields` that differs from `obj`."""
     changes = {}
     for name, new in fields.items():
@@ -37,7 +37,17 @@ def changes_between(obj, fields):
     return changes
 
 
-def entry(production, kind, *, by, subject="", stage=None, item=None, changes=None, bulk=None):
+def entry(
+    production: Production,
+    kind: str,
+    *,
+    by: User | None,
+    subject: object = "",
+    stage: Stage | None = None,
+    item: ChecklistItem | None = None,
+    changes: dict | None = None,
+    bulk: BulkAction | None = None,
+) -> Activity:
     """An activity entry, not yet saved (log() saves one; bulk writes many)."""
     return Activity(
         production=production,
@@ -52,24 +62,32 @@ def entry(production, kind, *, by, subject="", stage=None, item=None, changes=No
     )
 
 
-def _bump(production, *, items=0, done=0):
-    """The production's live version, and its counters moved, in one UPDATE
-    that also reads them back onto `production` (its progress as of now)."""
-    for row in update_returning(
-        Production.all_objects.filter(pk=production.pk),
-        ["live_version", "item_count", "done_count"],
-        live_version=F("live_version") + 1,
-        item_count=F("item_count") + items,
-        done_count=F("done_count") + done,
-    ):
-        production.live_version = row.live_version
-        production.item_count, production.done_count = row.item_count, row.done_count
+def bump(production: Production, *, items: int = 0, done: int = 0) -> Production:
+    """Move the production's live version (open pages poll it) and its
+    counters in one UPDATE, which locks its row (last, as locks.py says) and
+    reads them back onto `production` (RETURNING: its progress as of now)."""
+    production.live_version = F("live_version") + 1
+    production.item_count = F("item_count") + items
+    production.done_count = F("done_count") + done
+    production.save(update_fields=["live_version", "item_count", "done_count"])
+    return production
 
 
-def log(production, kind, *, by, subject="", stage=None, item=None, changes=None, items=0, done=0):
+def log(
+    production: Production,
+    kind: str,
+    *,
+    by: User | None,
+    subject: object = "",
+    stage: Stage | None = None,
+    item: ChecklistItem | None = None,
+    changes: dict | None = None,
+    items: int = 0,
+    done: int = 0,
+) -> Activity:
     """Write the entry, bump the production's live version (open pages poll it)
     and move its item counters by `items` and `done`, in one UPDATE."""
-    _bump(production, items=items, done=done)
+    bump(production, items=items, done=done)
     record = entry(
         production, kind, by=by, subject=subject, stage=stage, item=item, changes=changes
     )
@@ -77,9 +95,17 @@ def log(production, kind, *, by, subject="", stage=None, item=None, changes=None
     return record
 
 
-def log_many(production, kind, *, by, entries, items=0, done=0):
+def log_many(
+    production: Production,
+    kind: str,
+    *,
+    by: User,
+    entries: list[dict],
+    items: int = 0,
+    done: int = 0,
+) -> list[Activity]:
     """log() for a change made to many rows at once: one entry per row (each a
     dict of log()'s subject, stage, item and changes), written in one INSERT,
     with one UPDATE of the production (counters moved by the totals)."""
-    _bump(production, items=items, done=done)
+    bump(production, items=items, done=done)
     return Activity.objects.bulk_create(entry(production, kind, by=by, **e) for e in entries)

@@ -4,14 +4,16 @@ The admin saves and deletes model instances itself; its ModelAdmins call these
 instead, so every admin change bumps the version an open edit form carries and
 leaves an activity entry, in the admin's own transaction."""
 
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.db import models, transaction
 
 from ..models import Activity, Assignment, ChecklistItem, Membership, Production, Stage
 from .activity import log
 from .counters import recount_production
+from .locks import lock_for_delete, lock_stages
 
 
-def production_of(obj):
+def production_of(obj: models.Model) -> Production | None:
     if isinstance(obj, Production):
         return obj
     if isinstance(obj, Stage | Assignment | Membership):
@@ -38,12 +40,20 @@ def _subject(obj):
 
 
 @transaction.atomic
-def save_from_admin(obj, *, by, changed_fields, created):
+def save_from_admin(
+    obj: models.Model, *, by: User, changed_fields: list[str], created: bool
+) -> models.Model:
     if not created and hasattr(obj, "version"):
         obj.version += 1
     if hasattr(obj, "updated_by"):
         obj.updated_by = by
     before = None if created else _production_id_in_db(obj)
+    if isinstance(obj, Stage) and not created:
+        # The recount below moves every stage of the production: lock them
+        # all in pk order before this one is saved (locks.py).
+        lock_stages(
+            Stage.all_objects.filter(production=obj.production_id).values_list("pk", flat=True)
+        )
     if isinstance(obj, Production) and not created:
         # The counters and live version are the services' to move: an admin
         # form loaded a while ago must not write back stale values.
@@ -75,16 +85,22 @@ def save_from_admin(obj, *, by, changed_fields, created):
 
 
 @transaction.atomic
-def delete_from_admin(obj, *, by):
+def delete_from_admin(obj: models.Model, *, by: User) -> None:
+    """Delete `obj` for good, then recount and log: the rows first, the
+    production last (locks.py; logging first held the production while the
+    DELETE waited for an item a tick held, and the tick waited for the
+    production)."""
     production = production_of(obj)
+    subject = _subject(obj)
+    lock_for_delete(obj)
+    obj.delete()
+    if isinstance(obj, Stage | ChecklistItem) and production is not None:
+        recount_production(production.pk)
     if production is not None and not isinstance(obj, Production):
         log(
             production,
             Activity.Kind.ADMIN,
             by=by,
-            subject=_subject(obj),
+            subject=subject,
             changes={"admin": "deleted"},
         )
-    obj.delete()
-    if isinstance(obj, Stage | ChecklistItem) and production is not None:
-        recount_production(production.pk)

@@ -8,18 +8,20 @@ bounded by the number of stages touched, never one per item.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
 from ..exceptions import Gone
-from ..models import BulkAction, ChecklistItem, CrewMember, Stage
+from ..models import BulkAction, ChecklistItem, CrewMember, Production, Stage
 from .activity import Kind, display, log_many
-from .checklist import _count
-from .locks import one_at_a_time
+from .counters import move_counters
+from .locks import lock_stages, one_at_a_time
 
 Action = BulkAction.Action
 
@@ -56,7 +58,7 @@ def _lock_items(production, pks, *, deleted=False, any_stage=False):
     """The items among `pks` that are live on live stages of `production`
     (or, with `deleted`, in its trash; with `any_stage`, on trashed stages
     too), locked, in pk order."""
-    items = ChecklistItem.all_objects.select_for_update(of=("self",)).filter(
+    items = ChecklistItem.all_objects.select_for_update(no_key=True, of=("self",)).filter(
         pk__in=list(pks), deleted_at__isnull=not deleted, stage__production=production
     )
     if not any_stage:
@@ -64,19 +66,12 @@ def _lock_items(production, pks, *, deleted=False, any_stage=False):
     return list(items.select_related("stage", "assignee").order_by("pk"))
 
 
-def _lock_stages(pks):
-    """The stages `pks`, locked in pk order in one query; trashed ones too
-    (an undo checks where items may go back)."""
-    stages = Stage.all_objects.select_for_update(of=("self",)).filter(pk__in=list(pks))
-    return {stage.pk: stage for stage in stages.order_by("pk")}
-
-
 def _finish(production, kind, *, by, bulk, rows, counts, stages):
     """Move the locked `stages`' counters (`counts`: stage pk → [items, done]),
     write one entry per row ((item, stage pk, changes)), bump the production once."""
     for pk, (items, done) in counts.items():
         if items or done:
-            _count(stages[pk], items=items, done=done)
+            move_counters(stages[pk], items=items, done=done)
     log_many(
         production,
         kind,
@@ -100,7 +95,7 @@ def _finish(production, kind, *, by, bulk, rows, counts, stages):
 def _lock_live_stages(stage_ids):
     """Lock the stages (after the items, in pk order) and refuse the change if
     one of them went to the trash meanwhile: nothing is written then."""
-    stages = _lock_stages(stage_ids)
+    stages = lock_stages(stage_ids)
     if len(stages) != len(stage_ids) or any(s.deleted_at for s in stages.values()):
         raise Gone("A stage of these items was just deleted. Nothing was changed; try again.")
     return stages
@@ -111,7 +106,16 @@ def _iso(value):
 
 
 @transaction.atomic
-def bulk_edit(production, pks, action, *, by, assignee=None, due_date=None, stage=None):
+def bulk_edit(
+    production: Production,
+    pks: Iterable[int],
+    action: str,
+    *,
+    by: User,
+    assignee: CrewMember | None = None,
+    due_date: datetime.date | None = None,
+    stage: Stage | None = None,
+) -> BulkAction:
     """Apply `action` to the items `pks` of `production` and return the
     BulkAction (its `count` says how many items it changed; items already in
     the wanted state are left alone and not logged; when none changes, the
@@ -246,14 +250,14 @@ class Undone:
 
 
 @transaction.atomic
-def undo_bulk(bulk, *, by):
+def undo_bulk(bulk: BulkAction, *, by: User) -> "Undone":
     """Undo a bulk action, once: every item it changed gets back the values it
     had, unless someone changed that item since (those are left as they are)
     or its stage is in the trash now."""
     # Only the action's row is locked here (of=self): the items come next,
     # then their stages, the production last, as in every other write.
     bulk = (
-        BulkAction.objects.select_for_update(of=("self",))
+        BulkAction.objects.select_for_update(no_key=True, of=("self",))
         .select_related("production")
         .filter(pk=bulk.pk, undone_at__isnull=True)
         .first()
@@ -271,7 +275,7 @@ def undo_bulk(bulk, *, by):
     stage_ids = {item.stage_id for item in items}
     if action == Action.MOVE:
         stage_ids |= {records[item.pk]["before"]["stage_id"] for item in items}
-    stages = _lock_stages(stage_ids)
+    stages = lock_stages(stage_ids)  # trashed ones too: where items may go back
 
     def live(pk):
         return pk in stages and stages[pk].deleted_at is None

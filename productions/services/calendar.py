@@ -5,17 +5,20 @@ the production's members see, so it leaves no entry in the activity log."""
 
 import secrets
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from ..models import CalendarToken
+from ..models import CalendarToken, CrewMember, Production
 
 
-def new_secret():
+def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
 @transaction.atomic
-def calendar_link(production, *, by, crew_member=None):
+def calendar_link(
+    production: Production, *, by: User, crew_member: CrewMember | None = None
+) -> CalendarToken:
     """The user's link for this scope, made on first asking (the same link after)."""
     token = CalendarToken.objects.filter(
         owner=by, production=production, crew_member=crew_member
@@ -32,11 +35,11 @@ def calendar_link(production, *, by, crew_member=None):
 
 
 @transaction.atomic
-def regenerate_calendar_link(token, *, by):
+def regenerate_calendar_link(token: CalendarToken, *, by: User) -> CalendarToken:
     """A new secret: the old link stops working at once. Owner only."""
     if token.owner_id != by.pk:
         raise PermissionError("Only its owner may regenerate a calendar link.")
-    token = CalendarToken.objects.select_for_update().get(pk=token.pk)
+    token = CalendarToken.objects.select_for_update(no_key=True).get(pk=token.pk)
     token.secret = new_secret()
     token.save(update_fields=["secret"])
     return token

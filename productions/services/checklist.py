@@ -1,97 +1,18 @@
 """Stages and checklist items: status, add, tick, edit, delete, restore, comment."""
 
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, F, Max, Window
+from django.db.models import Count, Max, Window
 from django.utils import timezone
 
-from ..exceptions import Conflict, Gone, NeedsConfirmation, StageGated
-from ..models import ChecklistItem, Comment, CrewMember, Production, Stage
+from ..exceptions import Conflict, NeedsConfirmation, StageGated
+from ..models import ChecklistItem, Comment, CrewMember, Stage
 from .activity import Kind, changes_between, display, log, log_many
-from .counters import actual_stage_counts
-from .returning import update_returning
-
-
-def _lock_stage(pk, *, deleted=False):
-    row = (
-        Stage.all_objects.select_for_update(of=("self",))
-        .select_related("production")
-        .filter(pk=pk, deleted_at__isnull=not deleted, production__deleted_at__isnull=True)
-        .first()
-    )
-    if row is None:
-        raise Gone("That stage was just deleted.")
-    return row
-
-
-def _lock_item(pk, *, deleted=False):
-    # Locks the item row only (of=self): the stage is locked on its own when
-    # its status is synced, always after the item, so the order is fixed.
-    row = (
-        ChecklistItem.all_objects.select_for_update(of=("self",))
-        .select_related("stage__production", "assignee")
-        .filter(
-            pk=pk,
-            deleted_at__isnull=not deleted,
-            stage__deleted_at__isnull=True,
-            stage__production__deleted_at__isnull=True,
-        )
-        .first()
-    )
-    if row is None:
-        raise Gone("That item was just deleted.")
-    return row
-
-
-def sync_stage_status(stage, *, handed_back=False):
-    """Move a stage's status along with its checklist, unless set by hand.
-
-    All items done makes it done; some done makes it in progress; unticking
-    everything in a done stage sends it back to not started. A blocked stage
-    stays blocked, and a status someone chose by hand stays until they hand
-    the stage back to the checklist.
-
-    For writes that change many rows at once (imports): the stage's counters
-    are recounted from its rows, and its production's moved by the difference.
-    The everyday writes move the counters themselves (see _count).
-    """
-    stage = _lock_stage(stage.pk)
-    items, done = actual_stage_counts([stage.pk])[stage.pk]
-    items, done = items - stage.item_count, done - stage.done_count
-    _count(stage, items=items, done=done, handed_back=handed_back)
-    if items or done:
-        Production.all_objects.filter(pk=stage.production_id).update(
-            item_count=F("item_count") + items, done_count=F("done_count") + done
-        )
-    return stage
-
-
-def _count(stage, *, items=0, done=0, handed_back=False):
-    """Move a locked stage's counters by `items` and `done`, let its status
-    follow (see sync_stage_status), and save both in one UPDATE. The caller
-    moves the production's counters through log()."""
-    stage.item_count += items
-    stage.done_count += done
-    fields = ["item_count", "done_count"] if items or done else []
-    status = _auto_status(stage, handed_back)
-    if status != stage.status:
-        stage.status = status
-        fields.append("status")
-    if fields:
-        stage.save(update_fields=fields)
-    return stage
-
-
-def _auto_status(stage, handed_back):
-    if not handed_back and (stage.status_manual or stage.status == Stage.Status.BLOCKED):
-        return stage.status
-    total, done = stage.item_count, stage.done_count
-    if total and done == total:
-        return Stage.Status.DONE
-    if done:
-        return Stage.Status.IN_PROGRESS
-    if stage.status == Stage.Status.DONE or handed_back:
-        return Stage.Status.NOT_STARTED
-    return stage.status
+from .counters import move_counters
+from .locks import lock_item, lock_stage, one_at_a_time
 
 
 def _log_item(item, kind, *, by, **extra):
@@ -134,18 +55,18 @@ def _refuse_if_gated(stage):
 
 
 @transaction.atomic
-def set_stage_status(stage, status, *, by, confirmed=False):
+def set_stage_status(stage: Stage, status: str, *, by: User, confirmed: bool = False) -> Stage:
     """Set a stage's status by hand (or hand it back to the checklist with
     FOLLOW_CHECKLIST). Done with items still open needs `confirmed`, and the
     log records the override."""
-    current = _lock_stage(stage.pk)
+    current = lock_stage(stage.pk)
     before = current.get_status_display()
     changes = {}
     if status == FOLLOW_CHECKLIST:
         current.status_manual = False
         current.status_set_by, current.status_set_at = None, None
         current.save(update_fields=["status_manual", "status_set_by", "status_set_at"])
-        _count(current, handed_back=True)
+        move_counters(current, handed_back=True)
         changes["status"] = [before, f"{current.get_status_display()} (follows the checklist)"]
     else:
         if status == Stage.Status.DONE:
@@ -175,8 +96,8 @@ def set_stage_status(stage, status, *, by, confirmed=False):
 
 
 @transaction.atomic
-def delete_stage(stage, *, by):
-    current = _lock_stage(stage.pk)
+def delete_stage(stage: Stage, *, by: User) -> Stage:
+    current = lock_stage(stage.pk)
     current.deleted_at, current.deleted_by = timezone.now(), by
     current.save(update_fields=["deleted_at", "deleted_by"])
     # Its items leave the production's counts with it (and come back on restore).
@@ -193,8 +114,8 @@ def delete_stage(stage, *, by):
 
 
 @transaction.atomic
-def restore_stage(stage, *, by):
-    current = _lock_stage(stage.pk, deleted=True)
+def restore_stage(stage: Stage, *, by: User) -> Stage:
+    current = lock_stage(stage.pk, deleted=True)
     current.deleted_at, current.deleted_by = None, None
     current.save(update_fields=["deleted_at", "deleted_by"])
     log(
@@ -210,8 +131,20 @@ def restore_stage(stage, *, by):
 
 
 @transaction.atomic
-def add_item(stage, *, by, title, assignee=None, due_date=None, notes=""):
-    stage = _lock_stage(stage.pk)
+def add_item(
+    stage: Stage,
+    *,
+    by: User,
+    title: str,
+    assignee: CrewMember | None = None,
+    due_date: datetime.date | None = None,
+    notes: str = "",
+) -> ChecklistItem:
+    """Add an item at the end of the stage. It takes the production's turn
+    (locks.py): a move shifting the stage's rows must not meet a row added
+    after it locked them."""
+    one_at_a_time(stage.production_id)
+    stage = lock_stage(stage.pk)
     last = ChecklistItem.all_objects.filter(stage=stage).aggregate(last=Max("position"))["last"]
     item = ChecklistItem.objects.create(
         stage=stage,
@@ -223,20 +156,21 @@ def add_item(stage, *, by, title, assignee=None, due_date=None, notes=""):
         updated_by=by,
         updated_at=timezone.now(),
     )
-    _count(stage, items=1)
+    move_counters(stage, items=1)
     log(stage.production, Kind.ITEM_ADDED, by=by, subject=title, stage=stage, item=item, items=1)
     item.stage = stage
     return item
 
 
 @transaction.atomic
-def add_items(stage, *, by, titles):
+def add_items(stage: Stage, *, by: User, titles: Iterable[str]) -> list[ChecklistItem]:
     """Add one item per title at the end of the stage (a pasted list): one
     transaction, the rows in one INSERT, one activity entry per item."""
     titles = list(titles)
     if not titles:
         return []
-    stage = _lock_stage(stage.pk)
+    one_at_a_time(stage.production_id)  # as add_item
+    stage = lock_stage(stage.pk)
     last = ChecklistItem.all_objects.filter(stage=stage).aggregate(last=Max("position"))["last"]
     now = timezone.now()
     items = ChecklistItem.objects.bulk_create(
@@ -249,7 +183,7 @@ def add_items(stage, *, by, titles):
         )
         for number, title in enumerate(titles, 1)
     )
-    _count(stage, items=len(items))
+    move_counters(stage, items=len(items))
     log_many(
         stage.production,
         Kind.ITEM_ADDED,
@@ -261,9 +195,11 @@ def add_items(stage, *, by, titles):
 
 
 @transaction.atomic
-def update_item(item, *, by, version=None, **fields):
+def update_item(
+    item: ChecklistItem, *, by: User, version: int | None = None, **fields
+) -> ChecklistItem:
     """Save an edited item; refuse (Conflict) if someone saved since `version`."""
-    current = _lock_item(item.pk)
+    current = lock_item(item.pk)
     if version is not None and current.version != version:
         raise Conflict(current)
     changes = changes_between(current, fields)
@@ -279,85 +215,64 @@ def update_item(item, *, by, version=None, **fields):
 
 
 @transaction.atomic
-def set_item_done(item, done, *, by):
-    """Tick or untick an item, remembering who ticked it and when.
+def set_item_done(item: ChecklistItem, done: bool, *, by: User) -> ChecklistItem:
+    """The tick: tick or untick an item, remembering who ticked it and when.
 
-    The caller says which state it wants, so a repeated request changes nothing.
-    The busiest write, so each row is written and read back in one statement
-    (UPDATE … RETURNING), which also locks it, in the usual order: the item,
-    its stage (counters, and status when it follows), the production (through
-    log(), which leaves its counters on `item.stage.production`)."""
-    now = timezone.now()
-    rows = update_returning(
-        ChecklistItem.all_objects.filter(pk=item.pk, deleted_at__isnull=True, done=not done),
-        done=done,
-        done_at=now if done else None,
-        done_by=by if done else None,
-    )
-    if not rows:
-        # Already as asked (a replay), or deleted meanwhile (Gone): read it to say which.
-        return _lock_item(item.pk)
-    current = rows[0]
+    The caller says which state it wants, so a repeated request changes
+    nothing. The busiest write, in five queries (tests/test_tick.py pins
+    them), in the lock order of locks.py:
+
+    1. SELECT the item with its stage, production and assignee, locking the
+       item and its stage (FOR NO KEY UPDATE); Gone if it, its stage or its
+       production was trashed. A replay (already as asked) ends here.
+    2. UPDATE the item: done, done_at, done_by.
+    3. UPDATE the stage: its done count, and its status when the checklist
+       moves it (Stage.status_from_checklist).
+    4. UPDATE the production: live version and done count, read back
+       (log(), activity.bump).
+    5. INSERT the activity entry.
+
+    The item comes back with `.stage` and `.stage.production` as the tick
+    left them."""
+    current = lock_item(item.pk, with_stage=True)
+    if current.done == done:
+        return current
+    current.done = done
+    current.done_at, current.done_by = (timezone.now(), by) if done else (None, None)
+    current.save(update_fields=["done", "done_at", "done_by"])
     step = 1 if done else -1
-    current.stage = _count_at_once(current.stage_id, done=step)
-    current.stage.production = item.stage.production
-    # The assignee as the caller read it, unless someone changed it meanwhile.
-    current.assignee = (
-        item.assignee
-        if item.assignee_id == current.assignee_id
-        else CrewMember.objects.filter(pk=current.assignee_id).first()
-    )
-    current.done_by = by if done else None
+    move_counters(current.stage, done=step)
     _log_item(current, Kind.ITEM_TICKED if done else Kind.ITEM_UNTICKED, by=by, done=step)
     return current
 
 
-def _count_at_once(stage_id, *, items=0, done=0):
-    """_count() for a stage not locked yet: one UPDATE moves its counters,
-    locks it and reads it back; a second sets its status, only when the
-    checklist moves it. Gone if the stage was deleted meanwhile."""
-    rows = update_returning(
-        Stage.all_objects.filter(pk=stage_id, deleted_at__isnull=True),
-        item_count=F("item_count") + items,
-        done_count=F("done_count") + done,
-    )
-    if not rows:
-        raise Gone("That stage was just deleted.")
-    stage = rows[0]
-    status = _auto_status(stage, handed_back=False)
-    if status != stage.status:
-        stage.status = status
-        Stage.all_objects.filter(pk=stage_id).update(status=status)
-    return stage
-
-
 @transaction.atomic
-def delete_item(item, *, by):
+def delete_item(item: ChecklistItem, *, by: User) -> ChecklistItem:
     """Move an item to its production's trash."""
-    return _set_trashed(_lock_item(item.pk), by=by, trashed=True)
+    return _set_trashed(lock_item(item.pk, with_stage=True), by=by, trashed=True)
 
 
 @transaction.atomic
-def restore_item(item, *, by):
-    return _set_trashed(_lock_item(item.pk, deleted=True), by=by, trashed=False)
+def restore_item(item: ChecklistItem, *, by: User) -> ChecklistItem:
+    return _set_trashed(lock_item(item.pk, deleted=True, with_stage=True), by=by, trashed=False)
 
 
 def _set_trashed(current, *, by, trashed):
-    """Trash or restore a locked item: the stage's and production's counters
-    lose (or regain) it, in the caller's transaction."""
+    """Trash or restore an item locked with its stage: the stage's and
+    production's counters lose (or regain) it, in the caller's transaction."""
     current.deleted_at, current.deleted_by = (timezone.now(), by) if trashed else (None, None)
     current.save(update_fields=["deleted_at", "deleted_by"])
     step = -1 if trashed else 1
     done = step if current.done else 0
-    current.stage = _count(_lock_stage(current.stage_id), items=step, done=done)
+    move_counters(current.stage, items=step, done=done)
     kind = Kind.ITEM_DELETED if trashed else Kind.ITEM_RESTORED
     _log_item(current, kind, by=by, items=step, done=done)
     return current
 
 
 @transaction.atomic
-def add_comment(item, *, by, body):
-    current = _lock_item(item.pk)
+def add_comment(item: ChecklistItem, *, by: User, body: str) -> Comment:
+    current = lock_item(item.pk)
     comment = Comment.objects.create(item=current, author=by, body=body)
     _log_item(current, Kind.COMMENTED, by=by, changes={"comment": display(body[:300])})
     return comment

@@ -5,7 +5,8 @@ from collections import Counter
 
 from django.db import transaction
 
-from ..models import Assignment, ChecklistItem, Stage
+from ..fields import CLONED, CREW, DATE
+from ..models import EARLIEST_DATE, LATEST_DATE, Assignment, ChecklistItem, Stage, in_calendar_range
 from .activity import Kind, log
 from .productions import start_production
 
@@ -14,20 +15,30 @@ BATCH = 1000
 
 
 class DatesOutOfRange(ValueError):
-    """Shifting the dates would take one of them off the calendar (before
-    year 1 or after 9999). The message says which date."""
+    """Shifting the dates would take one of them out of the range the app
+    stores (models.dates: 1900 to 2200). The message says which date."""
 
 
 def shifted(value, days, what="a date"):
-    """`value` moved by `days` days (None stays None); DatesOutOfRange when it cannot be."""
+    """`value` moved by `days` days (None stays None); DatesOutOfRange when
+    the result would leave the range the app stores."""
     if value is None or not days:
         return value
     try:
-        return value + datetime.timedelta(days=days)
+        moved = value + datetime.timedelta(days=days)
     except OverflowError:
+        moved = None
+    if moved is None or not in_calendar_range(moved):
         raise DatesOutOfRange(
-            f"Shifted by {days} days, {what} ({value:%d %b %Y}) would fall outside the calendar."
-        ) from None
+            f"Shifted by {days} days, {what} ({value:%d %b %Y}) would fall outside "
+            f"the calendar this app keeps ({EARLIEST_DATE:%Y}–{LATEST_DATE:%Y})."
+        )
+    return moved
+
+
+def _column(f):
+    """The column a clone copies for the field (a crew member by id)."""
+    return f"{f.name}_id" if f.kind == CREW else f.name
 
 
 @transaction.atomic
@@ -51,7 +62,7 @@ def clone_production(source, *, by, title, offset_days=0):
             stage__production=source, stage__deleted_at__isnull=True
         )
         .order_by("stage", "position", "pk")
-        .values("stage_id", "title", "notes", "assignee_id", "required", "position", "due_date")
+        .values("stage_id", "position", *(_column(f) for f in CLONED))
         if item["stage_id"] in stage_ids
     ]
     crew = list(
@@ -74,7 +85,10 @@ def clone_production(source, *, by, title, offset_days=0):
         for stage in stages
     ]
     for item in items:
-        item["due_date"] = shifted(item["due_date"], days, f"the due date of “{item['title']}”")
+        for f in CLONED:
+            if f.kind == DATE:
+                what = f"the {f.label.lower()} date of “{item['title']}”"
+                item[f.name] = shifted(item[f.name], days, what)
 
     production = start_production(
         by=by,
@@ -101,14 +115,7 @@ def clone_production(source, *, by, title, offset_days=0):
     )
     copy_of = {stage.pk: copy for stage, copy in zip(stages, copies, strict=True)}
     ChecklistItem.objects.bulk_create(
-        (
-            ChecklistItem(
-                stage=copy_of[item.pop("stage_id")],
-                assignee_id=item.pop("assignee_id"),
-                **item,
-            )
-            for item in items
-        ),
+        (ChecklistItem(stage=copy_of[item.pop("stage_id")], **item) for item in items),
         batch_size=BATCH,
     )
     Assignment.objects.bulk_create(

@@ -5,13 +5,51 @@ in its own transaction. These recount from the rows, for writes that change
 many items at once (the admin, imports) and for `manage.py check_counters`.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from ..models import ChecklistItem, Production, Stage
+from .locks import lock_stages
 
 
-def actual_stage_counts(stage_ids):
+def move_counters(
+    stage: Stage, *, items: int = 0, done: int = 0, handed_back: bool = False
+) -> Stage:
+    """Move a locked stage's counters by `items` and `done`, let its status
+    follow (Stage.status_from_checklist), and save both in one UPDATE (none
+    when nothing moved). The caller moves the production's through log()."""
+    stage.item_count += items
+    stage.done_count += done
+    fields = [name for name, step in (("item_count", items), ("done_count", done)) if step]
+    status = stage.status_from_checklist(handed_back=handed_back)
+    if status != stage.status:
+        stage.status = status
+        fields.append("status")
+    if fields:
+        stage.save(update_fields=fields)
+    return stage
+
+
+def recount_stages(stage_ids: Iterable[int]) -> tuple[int, int]:
+    """For writes that change many rows at once (imports): lock the stages
+    (in pk order), set their counters from their rows and let their status
+    follow. Returns how far the production's counters move (items, done),
+    for the caller's log(), which moves them after the stages (locks.py)."""
+    stages = lock_stages(stage_ids)
+    actual = actual_stage_counts(list(stages))
+    moved_items = moved_done = 0
+    for pk, stage in stages.items():
+        items, done = actual[pk]
+        items, done = items - stage.item_count, done - stage.done_count
+        move_counters(stage, items=items, done=done)
+        if stage.deleted_at is None:
+            moved_items, moved_done = moved_items + items, moved_done + done
+    return moved_items, moved_done
+
+
+def actual_stage_counts(stage_ids: list[int]) -> dict[int, tuple[int, int]]:
     """{stage_id: (items, done)} counted from the rows (live items only)."""
     rows = (
         ChecklistItem.objects.filter(stage_id__in=stage_ids)
@@ -23,10 +61,13 @@ def actual_stage_counts(stage_ids):
     return counts
 
 
-def recount_production(production_id):
-    """Set the counters of a production and its stages from the rows."""
+def recount_production(production_id: int) -> None:
+    """Set the counters of a production and its stages from the rows (the
+    stages in pk order, the production last, as locks.py says)."""
     stage_ids = list(
-        Stage.all_objects.filter(production_id=production_id).values_list("pk", flat=True)
+        Stage.all_objects.filter(production_id=production_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     for stage_id, (items, done) in actual_stage_counts(stage_ids).items():
         Stage.all_objects.filter(pk=stage_id).update(item_count=items, done_count=done)
@@ -38,7 +79,7 @@ def recount_production(production_id):
     )
 
 
-def wrong_counters():
+def wrong_counters() -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
     """[(what, kept, actual)] for every counter that disagrees with the rows."""
     wrong = []
     stages = list(Stage.all_objects.values_list("pk", "item_count", "done_count"))

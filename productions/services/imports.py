@@ -14,6 +14,7 @@ from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from ..fields import CREW, DOCUMENT, IMPORTED, USER
 from ..imports import make_plan
 from ..models import (
     Activity,
@@ -26,10 +27,9 @@ from ..models import (
     Stage,
 )
 from .activity import Kind, display, entry, log
-from .checklist import sync_stage_status
-from .counters import recount_production
+from .counters import recount_production, recount_stages
 from .locks import one_at_a_time
-from .productions import _live, _save_with_unique_slug
+from .productions import live_production, save_with_unique_slug
 
 
 class ImportRefused(Exception):
@@ -57,7 +57,7 @@ def apply_checklist_import(production, table, *, by, filename, digest=None):
     # The items (then their stages, then the production through log()) are
     # locked in the order the everyday services use, so a tick racing an
     # import waits instead of deadlocking.
-    production = _live(production.pk)
+    production = live_production(production.pk)
     one_at_a_time(production.pk)  # before the rows, as moves and bulk changes (locks.py)
     plan = make_plan(production, table, lock=True)
     if plan.problems:
@@ -89,12 +89,7 @@ def apply_checklist_import(production, table, *, by, filename, digest=None):
         created.append(
             ChecklistItem(
                 stage=stage,
-                title=row["title"],
-                notes=row["notes"],
-                required=row["required"],
-                assignee=row["assignee"],
-                due_date=row["due_date"],
-                done=row["done"],
+                **{f.name: row[f.name] for f in IMPORTED},
                 done_at=now if row["done"] else None,
                 done_by=by if row["done"] else None,
                 position=position_in(stage),
@@ -154,15 +149,17 @@ def apply_checklist_import(production, table, *, by, filename, digest=None):
             )
     ChecklistItem.objects.bulk_update(items.values(), sorted(fields), batch_size=500)
     Activity.objects.bulk_create(entries, batch_size=500)
+    # The stages before the production (log()), as locks.py says.
+    items, done = recount_stages(touched)
     log(
         production,
         Kind.CHECKLIST_IMPORTED,
         by=by,
         subject=filename,
         changes={"created": len(plan.creates), "updated": len(plan.updates)},
+        items=items,
+        done=done,
     )
-    for stage in sorted(touched.values(), key=lambda s: s.pk):
-        sync_stage_status(stage)
     return plan
 
 
@@ -174,7 +171,7 @@ def import_production(document, *, by, filename):
     has; the others are added to it. The importing user is its manager."""
     p = document["production"]
     production = Production(created_by=by, updated_by=by, **p)
-    _save_with_unique_slug(production)
+    save_with_unique_slug(production)
     Membership.objects.create(production=production, user=by, level=Membership.Level.MANAGER)
 
     crew = {}
@@ -212,11 +209,12 @@ def import_production(document, *, by, filename):
             )
     Assignment.objects.bulk_create(assignments)
 
+    user_fields = [f.name for f in DOCUMENT if f.kind == USER]
     usernames = {
         name
         for s in document["stages"]
         for i in s["items"]
-        for name in [i["done_by"], *(c["author"] for c in i["comments"])]
+        for name in [*(i[f] for f in user_fields), *(c["author"] for c in i["comments"])]
         if name
     }
     # Ticks and comments keep their authors only when the importer already
@@ -242,18 +240,14 @@ def import_production(document, *, by, filename):
     pending = []
     for stage, s in zip(stages, document["stages"], strict=True):
         for n, i in enumerate(s["items"], start=1):
-            item = ChecklistItem(
-                stage=stage,
-                title=i["title"],
-                notes=i["notes"],
-                assignee_id=crew.get(i["assignee"]) if i["assignee"] is not None else None,
-                due_date=i["due_date"],
-                required=i["required"],
-                done=i["done"],
-                done_at=i["done_at"],
-                done_by_id=users.get(i["done_by"]),
-                position=n,
-            )
+            item = ChecklistItem(stage=stage, position=n)
+            for f in DOCUMENT:
+                if f.kind == CREW:
+                    setattr(item, f"{f.name}_id", crew.get(i[f.name]))
+                elif f.kind == USER:
+                    setattr(item, f"{f.name}_id", users.get(i[f.name]))
+                else:
+                    setattr(item, f.name, i[f.name])
             pending.append((item, i["comments"]))
     ChecklistItem.objects.bulk_create([item for item, _ in pending], batch_size=1000)
     Comment.objects.bulk_create(

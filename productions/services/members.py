@@ -10,19 +10,21 @@ import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ..exceptions import Gone
-from ..models import Membership
+from ..models import Membership, Production
 from .activity import Kind, log
-from .productions import _lock
+from .locks import lock_production
 
 Level = Membership.Level
 
@@ -39,9 +41,9 @@ def _already_member(user):
 
 
 @transaction.atomic
-def add_member(production, *, by, user, level):
+def add_member(production: Production, *, by: User, user: User, level: int) -> Membership:
     """Give an existing user `level` access to `production`."""
-    production = _lock(production.pk)
+    production = lock_production(production.pk)
     if Membership.objects.filter(production=production, user=user).exists():
         raise _already_member(user)
     try:
@@ -60,7 +62,7 @@ def add_member(production, *, by, user, level):
     return membership
 
 
-def username_from_email(email):
+def username_from_email(email: str) -> str:
     """A free username made from the part of `email` before the @ ("jo.smith",
     then "jo.smith2"...), compared case-insensitively like logins are."""
     User = get_user_model()
@@ -93,7 +95,7 @@ def _create_invited_user(email):
     raise IntegrityError("Could not find a free username.")
 
 
-def invitation_path(user):
+def invitation_path(user: User) -> str:
     """The one-time link's path: it works until the invitee sets a password
     (the token covers the password hash and last login) or it times out
     (settings.PASSWORD_RESET_TIMEOUT)."""
@@ -102,7 +104,7 @@ def invitation_path(user):
     return reverse("invitation_accept", args=[uidb64, token])
 
 
-def send_invitation(production, *, by, user, request):
+def send_invitation(production: Production, *, by: User, user: User, request: HttpRequest) -> None:
     """Email `user` a link to set their password and join `production`."""
     context = {
         "production": production,
@@ -117,11 +119,13 @@ def send_invitation(production, *, by, user, request):
 
 
 @transaction.atomic
-def invite_member(production, *, by, email, level, request):
+def invite_member(
+    production: Production, *, by: User, email: str, level: int, request: HttpRequest
+) -> Membership:
     """Create a login for someone new at `email`, make them a member and, once
     the transaction commits, email them their one-time link. `request` builds
     the link's absolute URL."""
-    production = _lock(production.pk)
+    production = lock_production(production.pk)
     email = get_user_model().objects.normalize_email(email)
     if get_user_model()._default_manager.filter(email__iexact=email).exists():
         raise ValidationError(
@@ -145,20 +149,24 @@ def invite_member(production, *, by, email, level, request):
     return membership
 
 
-def has_pending_invitation(user):
+def has_pending_invitation(user: User) -> bool:
     """Invited, and has not set a password yet."""
     return not user.has_usable_password() and user.last_login is None
 
 
 @transaction.atomic
-def resend_invitation(membership, *, by, request):
-    """Send the invitation again (the first link may have timed out)."""
-    production = _lock(membership.production_id)
+def resend_invitation(membership: Membership, *, by: User, request: HttpRequest) -> None:
+    """Send the invitation again (the first link may have timed out), with a
+    new link: the earlier one stops working. (The link's token covers the
+    password hash; an unusable password is a fresh random one each time.)"""
+    production = lock_production(membership.production_id)
     user = membership.user
     if not has_pending_invitation(user) or not user.email:
         raise ValidationError(
             f"{user.get_username()} has already set a password.", code="not_invited"
         )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
     transaction.on_commit(
         lambda: send_invitation(production, by=by, user=user, request=request), robust=True
     )
@@ -179,9 +187,9 @@ def _is_last_manager(membership):
 
 
 @transaction.atomic
-def change_level(membership, *, by, level):
+def change_level(membership: Membership, *, by: User, level: int) -> Membership:
     """Set a member's level; it applies from their next request."""
-    production = _lock(membership.production_id)
+    production = lock_production(membership.production_id)
     current = _current(membership)
     level = Level(level)
     if current.level == level:
@@ -202,10 +210,10 @@ def change_level(membership, *, by, level):
 
 
 @transaction.atomic
-def remove_member(membership, *, by):
+def remove_member(membership: Membership, *, by: User) -> None:
     """Take away a member's access; it applies from their next request. Their
     login stays: they may be a member of other productions."""
-    production = _lock(membership.production_id)
+    production = lock_production(membership.production_id)
     current = _current(membership)
     if _is_last_manager(current):
         raise ValidationError(LAST_MANAGER, code="last_manager")

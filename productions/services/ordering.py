@@ -5,14 +5,15 @@ never one query per row, so a move costs the same in a stage of 10 items as
 in one of 5,000.
 """
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Case, F, Max, Value, When
 
 from ..exceptions import Gone
-from ..models import ChecklistItem, Stage
+from ..models import ChecklistItem, Production, Stage
 from .activity import Kind, log
-from .checklist import _count, _lock_item, _lock_stage
-from .locks import one_at_a_time
+from .counters import move_counters
+from .locks import lock_item, lock_stage, one_at_a_time
 
 
 class BadOrder(ValueError):
@@ -32,7 +33,7 @@ def _lock_rows_from(stage_id, before, moving):
         .first()
     )
     if position is not None:
-        rows = ChecklistItem.all_objects.select_for_update(of=("self",)).filter(
+        rows = ChecklistItem.all_objects.select_for_update(no_key=True, of=("self",)).filter(
             stage_id=stage_id, position__gte=position
         )
         locked = dict(rows.exclude(pk=moving.pk).order_by("pk").values_list("pk", "position"))
@@ -42,25 +43,30 @@ def _lock_rows_from(stage_id, before, moving):
 
 
 @transaction.atomic
-def move_item(item, *, by, stage=None, before=None):
+def move_item(
+    item: ChecklistItem,
+    *,
+    by: User,
+    stage: Stage | None = None,
+    before: ChecklistItem | None = None,
+) -> ChecklistItem:
     """Move `item` in front of `before` (an item of the target stage), or to
     the end of the target stage when `before` is None.
 
     `stage` is the target stage (its own stage when None). Moving to another
     stage moves both stages' counters; the production's total stays."""
-    # Items first, then stages in pk order: the same order as the checklist
-    # services (item, then its stage), so a move cannot deadlock with them.
-    # Moves of one production take turns before that (locks.py): each locks
-    # its own item and then the rows it shifts, which may hold another's.
+    # The lock order (locks.py): the production's turn (each move locks its
+    # own item and then the rows it shifts, which may hold another's), the
+    # items, the stages in pk order, the production last (log()).
     one_at_a_time(item.stage.production_id)
-    current = _lock_item(item.pk)
+    current = lock_item(item.pk)
     source_id = current.stage_id
     target_id = stage.pk if stage is not None else source_id
     if before is not None and before.pk != current.pk:
         # The rows the move will shift down, locked (in pk order) before the
         # stages: a tick holds its row and then waits for the stage.
         position = _lock_rows_from(target_id, before, current)
-    locked = {pk: _lock_stage(pk) for pk in sorted({source_id, target_id})}
+    locked = {pk: lock_stage(pk) for pk in sorted({source_id, target_id})}
     source, target = locked[source_id], locked[target_id]
     if target.production_id != source.production_id:
         raise BadOrder("That stage belongs to another production.")
@@ -88,8 +94,8 @@ def move_item(item, *, by, stage=None, before=None):
         fields.append("stage")
         changes["stage"] = [source.name, target.name]
         done = 1 if current.done else 0
-        _count(source, items=-1, done=-done)
-        _count(target, items=1, done=done)
+        move_counters(source, items=-1, done=-done)
+        move_counters(target, items=1, done=done)
     current.save(update_fields=fields)
     log(
         target.production,
@@ -105,11 +111,11 @@ def move_item(item, *, by, stage=None, before=None):
 
 
 @transaction.atomic
-def reorder_stages(production, *, by, order):
+def reorder_stages(production: Production, *, by: User, order: list) -> list[str]:
     """Put the production's live stages in `order` (a list of their ids, each
     exactly once), in one UPDATE."""
     stages = list(
-        Stage.objects.select_for_update()
+        Stage.objects.select_for_update(no_key=True)
         .filter(production=production)
         .order_by("pk")
         .values_list("pk", "name", "position")

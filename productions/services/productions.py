@@ -3,6 +3,7 @@
 import secrets
 from collections import Counter
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,12 +19,13 @@ from ..models import (
     StageTemplate,
 )
 from .activity import Kind, changes_between, log
+from .locks import lock_production
 
 # Slugs that would shadow another URL under /productions/.
 RESERVED_SLUGS = {"new", "deleted", "trash", "edit", "admin"}
 
 
-def unique_slug(title):
+def unique_slug(title: str) -> str:
     base = slugify(title)[:200] or "production"
     taken = RESERVED_SLUGS | set(
         Production.all_objects.filter(slug__startswith=base).values_list("slug", flat=True)
@@ -34,9 +36,11 @@ def unique_slug(title):
     return slug
 
 
-def _save_with_unique_slug(production):
-    # Two people creating "Neon Nights" at the same moment both see the slug
-    # free; the second insert fails and retries with a random suffix.
+def save_with_unique_slug(production: Production) -> None:
+    """Save a new production under a free slug made from its title.
+
+    Two people creating "Neon Nights" at the same moment both see the slug
+    free; the second insert fails and retries with a random suffix."""
     production.slug = unique_slug(production.title)
     for _ in range(5):
         try:
@@ -51,7 +55,7 @@ def _save_with_unique_slug(production):
     raise IntegrityError("Could not find a free slug.")
 
 
-def default_time_zone(user):
+def default_time_zone(user: User | None) -> str:
     """A new production's zone: its creator's own (their profile), else
     empty (the site's)."""
     if user is None:
@@ -59,7 +63,7 @@ def default_time_zone(user):
     return Profile.objects.filter(user=user).values_list("time_zone", flat=True).first() or ""
 
 
-def start_production(*, by, **fields):
+def start_production(*, by: User | None, **fields) -> Production:
     """Save a new production (a free slug) and make its creator its manager.
 
     The first step of every way to create one (create_production, cloning,
@@ -68,14 +72,14 @@ def start_production(*, by, **fields):
         # Its schedule's times are in its creator's zone unless they chose one.
         fields["time_zone"] = default_time_zone(by)
     production = Production(created_by=by, updated_by=by, **fields)
-    _save_with_unique_slug(production)
+    save_with_unique_slug(production)
     if by is not None:  # None: loaded by a command, for staff to hand out
         Membership.objects.create(production=production, user=by, level=Membership.Level.MANAGER)
     return production
 
 
 @transaction.atomic
-def create_production(*, by, **fields):
+def create_production(*, by: User, **fields) -> Production:
     """Create a production with its kind's template stages and checklists.
 
     The user who creates it is its manager."""
@@ -114,7 +118,7 @@ def create_production(*, by, **fields):
     return production
 
 
-def _live(pk):
+def live_production(pk: int) -> Production:
     """The production, unlocked, or Gone if it was deleted meanwhile (for
     services that lock rows below it and reach the production last)."""
     row = Production.objects.filter(pk=pk).first()
@@ -123,21 +127,12 @@ def _live(pk):
     return row
 
 
-def _lock(pk, *, deleted=False):
-    row = (
-        Production.all_objects.select_for_update()
-        .filter(pk=pk, deleted_at__isnull=not deleted)
-        .first()
-    )
-    if row is None:
-        raise Gone("That production was just deleted.")
-    return row
-
-
 @transaction.atomic
-def update_production(production, *, by, version=None, **fields):
+def update_production(
+    production: Production, *, by: User, version: int | None = None, **fields
+) -> Production:
     """Save edited details; refuse (Conflict) if someone saved since `version`."""
-    current = _lock(production.pk)
+    current = lock_production(production.pk)
     if version is not None and current.version != version:
         raise Conflict(current)
     changes = changes_between(current, fields)
@@ -153,9 +148,9 @@ def update_production(production, *, by, version=None, **fields):
 
 
 @transaction.atomic
-def delete_production(production, *, by):
+def delete_production(production: Production, *, by: User) -> Production:
     """Move a production to the trash (its managers can restore it for 30 days)."""
-    current = _lock(production.pk)
+    current = lock_production(production.pk)
     current.deleted_at, current.deleted_by = timezone.now(), by
     current.save(update_fields=["deleted_at", "deleted_by"])
     log(current, Kind.PRODUCTION_DELETED, by=by, subject=current.title)
@@ -163,8 +158,8 @@ def delete_production(production, *, by):
 
 
 @transaction.atomic
-def restore_production(production, *, by):
-    current = _lock(production.pk, deleted=True)
+def restore_production(production: Production, *, by: User) -> Production:
+    current = lock_production(production.pk, deleted=True)
     current.deleted_at, current.deleted_by = None, None
     current.save(update_fields=["deleted_at", "deleted_by"])
     log(current, Kind.PRODUCTION_RESTORED, by=by, subject=current.title)

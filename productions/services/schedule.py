@@ -2,12 +2,10 @@
 
 Every function is one transaction with its activity entry, `by=` the user.
 
-Lock order (the same as services/locks.py's, with the schedule's rows in
-it): calls before their day, days before the production, the production
-last (log() moves its live version just before the entry). Writers that
-change the production's list of days (add, duplicate) lock the production
-first and lock no day or call afterwards; they insert rows only. No writer
-here locks a checklist item or a stage, so none waits on one.
+Lock order: services/locks.py's (a call before its day, a day before the
+production, which log() moves last). Writers that change the production's
+list of days (add, duplicate) lock the production first and then only
+insert. No writer here locks a checklist item or a stage.
 """
 
 from django.core.exceptions import ValidationError
@@ -16,9 +14,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ..exceptions import Conflict, Gone
-from ..models import Call, Location, Production, ShootDay, in_calendar_range
+from ..models import Call, Location, ShootDay, in_calendar_range
 from ..textclean import visible
 from .activity import Kind, changes_between, display, log
+from .locks import lock_call, lock_day, lock_production
 
 # What add_day and update_day may set (besides the date).
 DAY_FIELDS = {
@@ -32,43 +31,6 @@ DAY_FIELDS = {
     "weather",
 }
 CALL_FIELDS = {"role", "call_time", "location", "notes"}
-
-
-def lock_production(pk):
-    row = (
-        Production.all_objects.select_for_update(no_key=True)
-        .filter(pk=pk, deleted_at__isnull=True)
-        .first()
-    )
-    if row is None:
-        raise Gone("That production was just deleted.")
-    return row
-
-
-def lock_day(pk, *, deleted=False):
-    """The day, locked (its row only), with its production; live on a live
-    production (or, with `deleted`, in the trash), else Gone."""
-    row = (
-        ShootDay.all_objects.select_for_update(no_key=True, of=("self",))
-        .select_related("production", "stage")
-        .filter(pk=pk, deleted_at__isnull=not deleted, production__deleted_at__isnull=True)
-        .first()
-    )
-    if row is None:
-        raise Gone("That day was just deleted.")
-    return row
-
-
-def lock_call(pk):
-    row = (
-        Call.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("day__production", "crew_member", "user", "role", "location")
-        .filter(pk=pk, day__deleted_at__isnull=True, day__production__deleted_at__isnull=True)
-        .first()
-    )
-    if row is None:
-        raise Gone("That call was just removed.")
-    return row
 
 
 def _check_date(date):

@@ -2,6 +2,9 @@
 move up or down; and archiving a whole production. (Stage status, delete and
 restore live in checklist.py.)"""
 
+import datetime
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Max, Value, When
@@ -11,19 +14,12 @@ from ..exceptions import Conflict, Gone
 from ..models import Production, Stage
 from ..textclean import visible
 from .activity import Kind, changes_between, log
-from .checklist import _lock_stage
+from .locks import lock_production, lock_stage
 
 UP, DOWN = "up", "down"
 
 # What update_stage may change.
 STAGE_FIELDS = {"name", "phase", "start_date", "due_date"}
-
-
-def _lock_production(pk):
-    row = Production.all_objects.select_for_update().filter(pk=pk, deleted_at__isnull=True).first()
-    if row is None:
-        raise Gone("That production was just deleted.")
-    return row
 
 
 def _check(name, start_date, due_date):
@@ -36,12 +32,18 @@ def _check(name, start_date, due_date):
 
 @transaction.atomic
 def add_stage(
-    production, *, by, name, phase=Stage.Phase.PRE_PRODUCTION, start_date=None, due_date=None
-):
+    production: Production,
+    *,
+    by: User,
+    name: str,
+    phase: str = Stage.Phase.PRE_PRODUCTION,
+    start_date: datetime.date | None = None,
+    due_date: datetime.date | None = None,
+) -> Stage:
     """Add a stage at the end of the production's stages."""
     _check(name, start_date, due_date)
     # The production's row is the lock: two stages added at once get two positions.
-    production = _lock_production(production.pk)
+    production = lock_production(production.pk)
     # Trashed stages count too, so a restored one does not share a position.
     last = Stage.all_objects.filter(production=production).aggregate(last=Max("position"))["last"]
     stage = Stage.objects.create(
@@ -59,13 +61,13 @@ def add_stage(
 
 
 @transaction.atomic
-def update_stage(stage, *, by, version=None, **fields):
+def update_stage(stage: Stage, *, by: User, version: int | None = None, **fields) -> Stage:
     """Save a stage's edited name, phase or dates; refuse (Conflict) if someone
     saved it since `version`."""
     unknown = set(fields) - STAGE_FIELDS
     if unknown:
         raise TypeError(f"update_stage cannot change {', '.join(sorted(unknown))}.")
-    current = _lock_stage(stage.pk)
+    current = lock_stage(stage.pk)
     if version is not None and current.version != version:
         raise Conflict(current)
     _check(
@@ -94,7 +96,7 @@ def update_stage(stage, *, by, version=None, **fields):
 
 
 @transaction.atomic
-def move_stage(stage, *, by, direction):
+def move_stage(stage: Stage, *, by: User, direction: str) -> Stage:
     """Swap a stage with its neighbour above (UP) or below (DOWN).
 
     The production's live stages are locked (in pk order) and renumbered
@@ -108,7 +110,7 @@ def move_stage(stage, *, by, direction):
     # only the stages (of=self): the join would lock the production row too,
     # before a stage a tick holds while it waits for that production.
     rows = list(
-        Stage.objects.select_for_update(of=("self",))
+        Stage.objects.select_for_update(no_key=True, of=("self",))
         .filter(production_id=stage.production_id, production__deleted_at__isnull=True)
         .order_by("pk")
         .values_list("pk", "name", "position")
@@ -146,10 +148,10 @@ def move_stage(stage, *, by, direction):
 
 
 @transaction.atomic
-def set_archived(production, archived, *, by):
+def set_archived(production: Production, archived: bool, *, by: User) -> Production:
     """Archive a production (or take it out of the archive). The caller says
     which state it wants, so a repeated request changes nothing."""
-    current = _lock_production(production.pk)
+    current = lock_production(production.pk)
     if (current.archived_at is not None) == archived:
         return current
     current.archived_at = timezone.now() if archived else None

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
 
+from ..fields import DATE, TEMPLATE, default
 from ..models import ChecklistItem, ChecklistTemplate, Stage
 from ..models.templates import MAX_OFFSET_DAYS, MAX_TEMPLATE_ITEMS, validate_template_stages
 from .activity import Kind, log
@@ -47,9 +48,7 @@ def layout_of(production):
     items = ChecklistItem.objects.filter(
         stage__production=production, stage__deleted_at__isnull=True
     ).order_by("stage", "position", "pk")
-    items = list(
-        items.values("stage_id", "title", "notes", "required", "due_date")[: MAX_TEMPLATE_ITEMS + 1]
-    )
+    items = list(items.values("stage_id", *(f.name for f in TEMPLATE))[: MAX_TEMPLATE_ITEMS + 1])
     if len(items) > MAX_TEMPLATE_ITEMS:
         raise ValidationError(
             f"A template holds at most {MAX_TEMPLATE_ITEMS} items; this production has more. "
@@ -59,10 +58,8 @@ def layout_of(production):
     for item in items:
         per_stage[item["stage_id"]].append(
             {
-                "title": item["title"][:300],
-                "notes": item["notes"][:5000],
-                "required": item["required"],
-                "due_offset": _offset(start, item["due_date"]),
+                f.template: _offset(start, item[f.name]) if f.kind == DATE else item[f.name]
+                for f in TEMPLATE
             }
         )
     return [
@@ -133,10 +130,20 @@ def create_production_from_template(template, *, by, title, start_date=None, **f
         )
         for s in layout
     ]
-    item_dates = [
-        [when(i["due_offset"], f"the due date of “{i['title']}”") for i in s["items"]]
-        for s in layout
-    ]
+
+    def item_fields(i):
+        """The item's fields (fields.TEMPLATE): dates from offsets, a missing
+        key (a template saved before the field was added) the model's default."""
+        values = {}
+        for f in TEMPLATE:
+            if f.kind == DATE:
+                what = f"the {f.label.lower()} date of “{i['title']}”"
+                values[f.name] = when(i.get(f.template), what)
+            else:
+                values[f.name] = i.get(f.template, default(f))
+        return values
+
+    item_values = [[item_fields(i) for i in s["items"]] for s in layout]
 
     production = start_production(by=by, title=title, start_date=start_date, **fields)
     stages = Stage.objects.bulk_create(
@@ -153,16 +160,9 @@ def create_production_from_template(template, *, by, title, start_date=None, **f
         for n, (s, (start, due)) in enumerate(zip(layout, stage_dates, strict=True), start=1)
     )
     items = [
-        ChecklistItem(
-            stage=stage,
-            title=i["title"],
-            notes=i["notes"],
-            required=i["required"],
-            due_date=due,
-            position=m,
-        )
-        for stage, s, dues in zip(stages, layout, item_dates, strict=True)
-        for m, (i, due) in enumerate(zip(s["items"], dues, strict=True), start=1)
+        ChecklistItem(stage=stage, position=m, **values)
+        for stage, stage_items in zip(stages, item_values, strict=True)
+        for m, values in enumerate(stage_items, start=1)
     ]
     ChecklistItem.objects.bulk_create(items, batch_size=BATCH)
     log(

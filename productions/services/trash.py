@@ -3,27 +3,35 @@
 import datetime
 from collections import defaultdict
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from ..models import ChecklistItem, Production, ShootDay, Stage
-from .activity import Kind, _bump, entry, log
-from .productions import _live
+from .activity import Kind, bump, entry, log
+from .locks import one_at_a_time
+from .productions import live_production
 
 KEEP_FOR = datetime.timedelta(days=30)
 
 
 @transaction.atomic
-def empty_trash(production, *, by):
+def empty_trash(production: Production, *, by: User) -> None:
     """Delete for good the items and stages in a production's trash."""
-    # Rows first (in pk order), the production last, through log(): the same
-    # order as the other services, so a restore racing this cannot deadlock.
-    production = _live(production.pk)
+    # The lock order (locks.py): the production's turn (an Undo locks items
+    # on trashed stages too), the items that go (trashed ones, and those of
+    # trashed stages) in pk order, the trashed stages, the production last
+    # (log()). FOR UPDATE: they are deleted for good.
+    production = live_production(production.pk)
+    one_at_a_time(production.pk)
     trashed_items = ChecklistItem.all_objects.filter(
         stage__production=production, deleted_at__isnull=False
     )
-    list(trashed_items.select_for_update(of=("self",)).order_by("pk").values_list("pk"))
+    going = ChecklistItem.all_objects.filter(stage__production=production).filter(
+        Q(deleted_at__isnull=False) | Q(stage__deleted_at__isnull=False)
+    )
+    list(going.select_for_update(of=("self",)).order_by("pk").values_list("pk"))
     stages = Stage.all_objects.filter(production=production, deleted_at__isnull=False)
     stage_count = len(stages.select_for_update().order_by("pk").values_list("pk"))
     items, _ = trashed_items.delete()
@@ -49,7 +57,7 @@ def _plural(n, word):
 
 
 @transaction.atomic
-def purge_expired(*, now=None):
+def purge_expired(*, now: datetime.datetime | None = None) -> tuple[int, int, int]:
     """Delete for good what has been in the trash longer than KEEP_FOR.
 
     Each production that keeps living but lost stages or items gets an entry
@@ -79,7 +87,7 @@ def purge_expired(*, now=None):
     productions.delete()
     for production in Production.all_objects.filter(pk__in=list(lost)).order_by("pk"):
         stage_count, item_count = lost[production.pk]
-        _bump(production)
+        bump(production)
         record = entry(
             production,
             Kind.TRASH_EMPTIED,

@@ -1,11 +1,16 @@
-"""Small presentation filters. Load with `{% load ui %}`."""
+"""Small presentation filters and tags. In every template (a builtin), and
+with `{% load ui %}`.
+
+The markup itself lives in templates: the tags below that write some render
+a template of their own (inclusion tags), autoescaped like any other."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone, translation
 
-from .. import rows, stage_parts
-from ..rows import due_label, esc, item_path, pct5
+from ..fragments import people_version
 
 register = template.Library()
 
@@ -20,128 +25,110 @@ def minutes(duration):
     return int(-(-seconds // 60))
 
 
-@register.simple_tag
-def stage_options(stages, selected):
-    """The <option>s of a "Move to…" select over `stages`, the stage with pk
-    `selected` chosen. Every row of a stage offers the same list, so it is
-    built once per stage and page (kept on the list's first stage) rather
-    than once per row."""
-    if not stages:
-        return ""
-    cache = stages[0].__dict__.setdefault("_stage_options", {})
-    key = (selected, len(stages))
-    if key not in cache:
-        cache[key] = mark_safe(
-            "".join(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    stage.pk,
-                    mark_safe(" selected") if stage.pk == selected else "",
-                    stage.name,
-                )
-                for stage in stages
-            )
-        )
-    return cache[key]
+@register.filter
+def pct5(percent):
+    """A percentage rounded to the nearest 5 and kept within 0-100.
+
+    Only 0 and 100 show as an empty or a full bar: anything in between stays
+    within 5-95, so 1% is visible and 99% does not look finished.
+
+    Progress bars take their width from a `w-pct-N` class (static/css/app.css)
+    instead of a style attribute, which the Content-Security-Policy forbids.
+    """
+    try:
+        value = Decimal(str(percent))
+    except (InvalidOperation, ValueError, TypeError):
+        return 0
+    if not value.is_finite():
+        return 0
+    if value <= 0:
+        return 0
+    if value >= 100:
+        return 100
+    rounded = int((value / 5).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * 5
+    return min(max(rounded, 5), 95)
 
 
-@register.simple_tag
+@register.filter
+def days_overdue(due):
+    """How many days ago `due` (a date) was, in the current time zone: 0 is
+    today, negative is still to come; None without a date."""
+    if not due:
+        return None
+    return (timezone.localdate() - due).days
+
+
+@register.filter
+def this_year(day):
+    """Whether `day` (a date) is in the current year: else dates name the year."""
+    return bool(day) and day.year == timezone.localdate().year
+
+
+@register.inclusion_tag("productions/_due_label.html")
+def due_label(due, done=False):
+    """ "due 3 Mar", marked (class and words) when it is today or past.
+
+    Colour alone says nothing to a screen reader or in print, so an overdue
+    date also says how many days overdue it is."""
+    return {"due": due, "done": done, "days": days_overdue(due)}
+
+
+@register.inclusion_tag("productions/_options.html")
 def options(choices, current=None):
     """The <option>s of (value, label) pairs, the one whose value reads as
-    `current` selected (none when `current` is None): one tag for the list
-    instead of a loop of template nodes per option."""
-    current = None if current is None else str(current)
-    return mark_safe(
-        "".join(
-            f'<option value="{esc(value)}"{" selected" if str(value) == current else ""}>'
-            f"{esc(label)}</option>"
-            for value, label in choices
-        )
-    )
+    `current` selected (none when `current` is None)."""
+    return {"choices": choices, "current": None if current is None else str(current)}
 
 
-# Built in Python (productions/rows.py), used by templates as tags too.
-register.filter(pct5)
-register.simple_tag(due_label)
-register.simple_tag(item_path)
+@register.inclusion_tag("productions/_options.html")
+def stage_options(stages, selected):
+    """The <option>s of a "Move to…" select over `stages`, the stage with pk
+    `selected` chosen."""
+    choices = [(stage.pk, stage.name) for stage in stages]
+    return {"choices": choices, "current": None if selected is None else str(selected)}
 
 
-@register.simple_tag(takes_context=True)
-def item_row(context, item, can):
-    """The checklist row (the `item` partial), with the context's `focus`
-    and `moved` to say where focus comes back after a swap."""
-    return rows.item_row(item, can, focus=context.get("focus"), moved=context.get("moved"))
+_PATHS = {}
 
 
-# The stage's card and the production's progress (productions/stage_parts.py).
-
-
-@register.simple_tag
-def production_progress(progress, oob=False):
-    return mark_safe(stage_parts.production_progress(progress, oob))
+def object_path(url_name, pk):
+    """reverse(url_name, args=[pk]) for a URL whose one argument is an id,
+    without a reverse() per call: the URL of id 0 is reversed once (per URL
+    configuration) and the id put in its place."""
+    key = (get_script_prefix(), get_urlconf(), url_name)
+    parts = _PATHS.get(key)
+    if parts is None:
+        head, zero, tail = reverse(url_name, args=[0]).rpartition("/0/")
+        assert zero, url_name
+        parts = _PATHS[key] = (f"{head}/", f"/{tail}")
+    return f"{parts[0]}{int(pk)}{parts[1]}"
 
 
 @register.simple_tag
-def stage_bar(stage, oob=False):
-    return mark_safe(stage_parts.stage_bar(stage, oob))
+def item_path(pk):
+    """The item's own URL (item_detail, /items/<pk>/: its toggle/, edit/,
+    delete/, move/ and comments/ URLs start with it), as {% url %} gives it
+    but without a reverse() per row."""
+    return object_path("item_detail", pk)
 
 
 @register.simple_tag(takes_context=True)
-def stage_head(context, stage, can):
-    """The move buttons of the first and last stage are off: the first and
-    last of the page's loop, or of the production (`stage.first_in_order`
-    and `last_in_order`, set where a head is sent on its own)."""
-    loop = context.get("forloop") or {}
-    return mark_safe(
-        stage_parts.stage_head(
-            stage,
-            can,
-            context.get("csrf_token"),
-            first=getattr(stage, "first_in_order", loop.get("first", False)),
-            last=getattr(stage, "last_in_order", loop.get("last", False)),
-        )
-    )
-
-
-@register.simple_tag(takes_context=True)
-def stage_section(context, stage, can):
-    """The stage's whole card; its arrows as stage_head's."""
-    loop = context.get("forloop") or {}
-    first = getattr(stage, "first_in_order", loop.get("first", False))
-    last = getattr(stage, "last_in_order", loop.get("last", False))
-    return mark_safe(stage_parts.stage_section(context, stage, can, first=first, last=last))
-
-
-@register.simple_tag(takes_context=True)
-def stage_status(context, stage, can):
-    focus = bool(context.get("status_focus"))
-    return mark_safe(stage_parts.stage_status(stage, can, context.get("csrf_token"), focus))
-
-
-@register.simple_tag(takes_context=True)
-def stage_progress(context, stage, can, oob=False):
-    focus = bool(context.get("status_focus"))
-    return mark_safe(stage_parts.stage_progress(stage, can, context.get("csrf_token"), oob, focus))
-
-
-@register.simple_tag(takes_context=True)
-def add_item_form(context, stage, form):
-    return mark_safe(stage_parts.add_item_form(stage, form, context.get("csrf_token")))
-
-
-@register.simple_tag(takes_context=True)
-def show_more(context, stage):
-    return mark_safe(stage_parts.show_more(context, stage))
-
-
-@register.simple_tag(takes_context=True)
-def board_card(context, item, can, stages):
-    """A board card (the `card` partial of board.html)."""
-    return rows.board_card(
-        item,
-        can,
-        stage_options(stages, item.stage_id) if can.edit else "",
-        stage_parts.csrf_input(context.get("csrf_token")),
-        focus=context.get("focus"),
-        moved=context.get("moved"),
-    )
+def fragment_vary(context, *parts):
+    """What a cached fragment ({% cache %}) depends on besides its object's
+    live version, as one string for its key: the language, the time zone and
+    today's date (due labels, done times), the page's query (filters, Show
+    more's links, windows), the people's names (crew directory and logins,
+    which no production's version follows: fragments.people_version) and
+    `parts` (the viewer's level, focus, place...). The common part is worked
+    out once per request."""
+    request = context.get("request")
+    language, zone = translation.get_language() or "", timezone.get_current_timezone_name()
+    memo = getattr(request, "_fragment_vary", None) if request is not None else None
+    if memo is None or memo[0] != (language, zone):
+        query = request.GET.urlencode() if request is not None else ""
+        today = timezone.localdate().isoformat()
+        common = "|".join([language, zone, today, query, people_version()])
+        memo = ((language, zone), common)
+        if request is not None:
+            request._fragment_vary = memo
+    return "|".join([memo[1], *map(str, parts)])

@@ -127,20 +127,3 @@ def bulk_undo(request, pk):
     messages.success(request, message)
     # Focus goes back to the bulk form (the Undo button is gone).
     return redirect(_back(request, bulk.production, undone=1))
-
-
-def bulk_page_context(request, production, stages, filters):
-    """The production page's part: the bulk form, how many items "all
-    matching" means (counters or the per-stage counts, no query), and the
-    Undo of the bulk change just made (one query, only right after one)."""
-    matching = sum(stage.matching for stage in stages) if filters else production.item_count
-    done = None
-    pk = request.GET.get("bulk", "")
-    if pk.isascii() and pk.isdigit() and 0 < int(pk) < 2**31:
-        done = production.bulk_actions.filter(pk=pk, undone_at__isnull=True).first()
-    return {
-        "bulk_form": BulkForm(production=production),
-        "bulk_matching": matching,
-        "bulk_done": done,
-        "bulk_focus": "summary" if request.GET.get("undone") else None,
-    }

@@ -3,14 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from .. import services, stage_parts
+from .. import queries, services
 from ..access import (
     Level,
     crew_for_user,
@@ -22,10 +21,8 @@ from ..access import (
 from ..exceptions import Conflict, NeedsConfirmation, StageGated
 from ..forms import AddItemForm, ChecklistFilterForm, CommentForm, ItemForm, StageStatusForm
 from ..models import Stage
-from ..rows import item_row
+from ..pages import reschedule, work_row_page
 from .common import DETAIL, conflict_message, rebased, stage_url
-from .mywork import reschedule, work_row_page
-from .productions import ITEM_WINDOW, window
 
 
 def _checklist_response(
@@ -38,8 +35,10 @@ def _checklist_response(
     fresh=False,
     status=True,
     status_focus=False,
+    **answer,
 ):
-    """The swapped element plus, out of band, the progress bars it moved.
+    """The swapped element plus, out of band, the progress bars it moved
+    (the checklist-answer partial).
 
     `announce` is read out by screen readers, with the stage's new progress.
     `held_up`: the change may have moved which stage holds the production up
@@ -47,7 +46,8 @@ def _checklist_response(
     at the cost of one query. `fresh`: the service left the stage and its
     production's counters on `stage` (a tick): no query for them. `status`:
     the stage's status may have moved, so its status control is sent too
-    (else only its progress bar); `status_focus`: with autofocus on its Set."""
+    (else only its progress bar); `status_focus`: with autofocus on its Set.
+    `answer`: more of the partial's context (a tick's row)."""
     if not fresh:
         # One query: the stage and its production, with their counters as
         # this change left them (no rows are counted).
@@ -57,17 +57,21 @@ def _checklist_response(
         manual = stage.status_manual and stage.status_set_by_id
         stage.status_set_by = get_user_model().objects.get(pk=manual) if manual else None
     production = stage.production
-    # The partials' parts (stage-progress without a refusal, stage-bar,
-    # production-progress), put together here as the page does.
-    if status:
-        token = get_token(request)
-        html = main_html + stage_parts.stage_progress(stage, can, token, True, status_focus)
-    else:
-        html = main_html + stage_parts.stage_bar(stage, oob=True)
-    html += stage_parts.production_progress(production.progress, oob=True)
+    context = {
+        "stage": stage,
+        "can": can,
+        "main": main_html,
+        "oob": True,
+        "status": status,
+        "status_focus": status_focus,
+        "production_progress": production.progress,
+        "held_up_line": held_up,
+        **answer,
+    }
     if held_up:
-        html += held_up_html(request, production)
-    response = HttpResponse(html)
+        # The first stage (in order) not done with open required items: one query.
+        context["held_up"] = production.stages.holding_up().first()
+    response = render(request, f"{DETAIL}#checklist-answer", context)
     if announce:
         progress = stage.progress
         trigger_client_event(
@@ -177,19 +181,12 @@ def stage_items_more(request, stage_pk):
     place of the "Show more" row as the user scrolls to it (or, without
     JavaScript, a page of its own)."""
     stage, can = get_stage_for_user(request.user, stage_pk)
-    try:
-        cursor = tuple(int(part) for part in request.GET.get("after", "").split("."))
-        done, position, pk = cursor
-    except ValueError:
+    cursor = queries.parse_cursor(request.GET.get("after", ""))
+    if cursor is None:
         return HttpResponse("Bad cursor.", status=400, content_type="text/plain")
     # The page's filter comes along in the link (see the show-more partial).
     filters = ChecklistFilterForm(request.GET).filters()
-    rows = list(
-        stage.items.for_checklist()
-        .filtered(stage.production, filters)
-        .after((bool(done), position, pk))[: ITEM_WINDOW + 1]
-    )
-    window(stage, rows)
+    queries.next_window(stage, cursor, stage.production, filters)
     context = {"stage": stage, "can": can}
     if request.htmx:
         return render(request, "productions/stage_items.html#rows", context)
@@ -216,17 +213,11 @@ def item_toggle(request, pk):
     done = DONE_VALUES.get(request.POST.get("done", ""))
     if done is None:
         return HttpResponse("done must be 1 or 0.", status=400, content_type="text/plain")
-    # The common case in one statement (PostgreSQL), access checked in it;
-    # anything else the usual way, which tells a 404 from a 403 from a replay.
-    ticked = services.tick(pk, done, by=request.user)
-    if ticked:
-        item, can, status_moved = ticked.item, ticked.access, ticked.status_moved
-    else:
-        item, can = get_item_for_user(request.user, pk)
-        require(can, Level.EDITOR)
-        status_before = item.stage.status
-        item = services.set_item_done(item, done, by=request.user)
-        status_moved = item.stage.status != status_before
+    item, can = get_item_for_user(request.user, pk)
+    require(can, Level.EDITOR)
+    status_before = item.stage.status
+    item = services.set_item_done(item, done, by=request.user)
+    status_moved = item.stage.status != status_before
     if request.POST.get("row") == "work":
         # Ticked on My work or Everything due: that page's row, no progress bars.
         if not request.htmx:
@@ -236,22 +227,21 @@ def item_toggle(request, pk):
         return render(request, "productions/_rows.html#work-item", context)
     if not request.htmx:
         return redirect(stage_url(item.stage))
-    html = item_row(item, can)  # the `item` partial
-    if status_moved:
-        # The checklist moved the stage's status: its select, out of band
-        # (the form around it, and the token in it, stay as they are).
-        html += stage_parts.status_select(item.stage, oob=True)
     verb = "Ticked" if item.done else "Unticked"
     return _checklist_response(
         request,
         item.stage,
         can,
-        html,
-        f"{verb} “{item.title}”",
+        announce=f"{verb} “{item.title}”",
         held_up=item.required,
         # The service read the stage and the production's counters as it left them.
         fresh=True,
         status=False,
+        # The row; when the checklist moved the stage's status, its select
+        # out of band (the form around it stays as it is).
+        ticked=True,
+        item=item,
+        select_oob=status_moved,
     )
 
 

@@ -14,8 +14,8 @@ from ..access import (
     require,
 )
 from ..forms import AssignmentForm, CrewMemberForm
+from ..pages import crew_context, detail_context
 from .common import DETAIL
-from .productions import crew_context, detail_context
 
 
 def _crew_answer(request, production, can, status=200, focus="assign", **forms):

@@ -68,7 +68,10 @@ def _keep(request, production, name, data, digest):
 
 def _kept(request, production, token):
     kept = request.session.get(_session_key(production))
-    if not kept or not secrets.compare_digest(kept.get("token", ""), token):
+    # Compared as bytes: compare_digest refuses a str with non-ASCII characters.
+    if not kept or not secrets.compare_digest(
+        kept.get("token", "").encode(), token.encode("utf-8", "surrogatepass")
+    ):
         return None
     return kept["name"], zlib.decompress(base64.b64decode(kept["data"]))
 

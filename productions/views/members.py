@@ -21,7 +21,7 @@ from ..access import (
     get_membership_for_user,
     get_production_for_user,
     productions_for_user,
-    require,
+    require_to,
 )
 from ..services.members import has_pending_invitation
 
@@ -151,7 +151,7 @@ def production_members(request, slug):
 @require_POST
 def member_add(request, slug):
     production, can = get_production_for_user(request.user, slug)
-    require(can, Level.MANAGER)
+    require_to(can, "members")
     form = AddMemberForm(request.POST)
     if form.is_valid():
         level = form.cleaned_data["level"]
@@ -185,7 +185,7 @@ def member_add(request, slug):
 @require_POST
 def member_level(request, pk):
     membership, can = get_membership_for_user(request.user, pk)
-    require(can, Level.MANAGER)
+    require_to(can, "members")
     production = membership.production
     try:
         level = Level(int(request.POST.get("level", "")))
@@ -206,7 +206,7 @@ def member_level(request, pk):
 def member_remove(request, pk):
     """GET asks to confirm (the no-JS way; htmx asks with hx-confirm), POST removes."""
     membership, can = get_membership_for_user(request.user, pk)
-    require(can, Level.MANAGER)
+    require_to(can, "members")
     production = membership.production
     if request.method == "GET":
         return _render(request, production, can, confirm=membership)
@@ -223,7 +223,7 @@ def member_remove(request, pk):
 @require_POST
 def member_resend_invitation(request, pk):
     membership, can = get_membership_for_user(request.user, pk)
-    require(can, Level.MANAGER)
+    require_to(can, "members")
     production = membership.production
     try:
         services.resend_invitation(membership, by=request.user, request=request)

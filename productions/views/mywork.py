@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from .. import services
 from ..access import Access, items_for_user, productions_for_user
-from ..forms import DateInput
+from ..fragments import production_versions
 from ..models import ChecklistItem, CrewMember
 
 # Each group shows this many rows at first and brings this many more at a
@@ -61,7 +63,7 @@ def grouped(request, items, today):
         size = _count(request.GET.get(f"show_{key}"))
         window = list(items.filter(condition).order_by(*ORDER)[:size])
         for item in window:
-            item.can = Access(item.access_level)
+            item.can = Access.of(item)
         group = Group(key, label, window, totals[key])
         if group.total > len(window):
             _offer_more(request, group, len(window))
@@ -122,12 +124,32 @@ def next_rows(request, items, today, **context):
             rows = rows.filter(_after(last))
     rows = list(rows.order_by(*ORDER)[: PER_GROUP + 1])
     for item in rows:
-        item.can = Access(item.access_level)
+        item.can = Access.of(item)
     group = Group(key, bounds[key][0], rows[:PER_GROUP], 0)
     if len(rows) > PER_GROUP:
         _offer_more(request, group, PER_GROUP)
     context = {**context, "group": group, "focus_first": True}
     return render(request, "productions/_rows.html#more-rows", context)
+
+
+def _groups_key(request):
+    """What a cached list of groups (the `groups` partial of _rows.html)
+    depends on besides fragment_vary's: the user, the live version of each
+    of their productions (one query: a change to any of them, or one more or
+    less of them, is a new key) and their session's CSRF secret, hashed: the
+    rows' forms carry the page's token, which a new login's secret refuses."""
+    get_token(request)  # the secret, drawn now if the browser has none yet
+    secret = salted_hmac(
+        "productions.work-groups", request.META["CSRF_COOKIE"], algorithm="sha256"
+    ).hexdigest()
+    versions = production_versions(productions_for_user(request.user))
+    return f"{request.user.pk}|{versions}|{secret}"
+
+
+def _groups_when_asked(request, items, today):
+    """grouped(), run when the template draws the groups: when they come
+    from the cache, no item is read."""
+    return SimpleLazyObject(lambda: grouped(request, items, today))
 
 
 def _open_items(user):
@@ -148,7 +170,8 @@ def my_work(request):
         .order_by("start_date", "title", "pk")[:20]
     )
     context = {
-        "groups": grouped(request, items, today),
+        "groups": _groups_when_asked(request, items, today),
+        "groups_key": _groups_key(request),
         "today": today,
         "productions": productions,
         "is_crew": CrewMember.objects.filter(user=request.user).exists(),
@@ -186,7 +209,8 @@ def everything_due(request):
     if more := next_rows(request, items, timezone.localdate(), show_assignee=True):
         return more
     context = {
-        "groups": grouped(request, items, timezone.localdate()),
+        "groups": _groups_when_asked(request, items, timezone.localdate()),
+        "groups_key": _groups_key(request),
         "today": timezone.localdate(),
         "form": form,
         "show_assignee": True,
@@ -195,39 +219,3 @@ def everything_due(request):
     if request.htmx and not request.htmx.history_restore_request:
         template_name += "#groups"
     return render(request, template_name, context)
-
-
-class RescheduleForm(forms.Form):
-    due_date = forms.DateField(required=False, label="New due date", widget=DateInput)
-
-
-def work_row_page(request):
-    """The page a My work / Everything due row is on, for the no-JS redirect."""
-    return "everything_due" if request.POST.get("page") == "due" else "my_work"
-
-
-def reschedule(request, item, can):
-    """A new due date (or none) from a My work or Everything due row, posted
-    to item_edit with row=work; the row comes back in place.
-
-    Like a tick, the form says the date it wants, so it carries no version:
-    saving it again changes nothing, and it overwrites only the due date."""
-    form = RescheduleForm(request.POST, auto_id=f"work-item-{item.pk}-%s")
-    status = 200
-    if form.is_valid():
-        item = services.update_item(item, by=request.user, due_date=form.cleaned_data["due_date"])
-        if not request.htmx:
-            return redirect(work_row_page(request))
-    else:
-        status = 422
-    item.can = can
-    context = {
-        "item": item,
-        "show_assignee": request.POST.get("page") == "due",
-        "reschedule_form": form if status == 422 else None,
-        "focus": "reschedule",
-    }
-    template_name = "productions/item_reschedule.html"
-    if request.htmx:
-        template_name = "productions/_rows.html#work-item"
-    return render(request, template_name, context, status=status)

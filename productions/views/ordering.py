@@ -12,23 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
-from .. import services
+from .. import queries, services
 from ..access import Level, get_item_for_user, get_production_for_user, get_stage_for_user, require
 from ..models import ChecklistItem, Stage
 from .common import DETAIL, stage_url
-from .productions import ITEM_WINDOW, first_windows, production_stages, window
 
 BOARD = "productions/board.html"
 FRAGMENTS = "productions/ordering_fragments.html"
-
-
-def _first_window(stage):
-    """The stage's first window of rows, as the production page shows it."""
-    rows = list(stage.items.for_checklist()[: ITEM_WINDOW + 1])
-    for row in rows:
-        row.stage = stage
-    window(stage, rows)
-    return stage
 
 
 def _neighbour(item, direction):
@@ -54,7 +44,7 @@ def item_move(request, pk):
     production = item.stage.production
     if request.method == "GET":
         # The stage list: in the row's place ("Move to…" with htmx), or a page.
-        stages = list(production.stages.for_checklist())
+        stages = queries.production_stages(production)
         if request.htmx:
             context = {"item": item, "stages": stages}
             return render(request, "productions/item_move_controls.html#to-stage", context)
@@ -106,15 +96,13 @@ def _item_in(stage, value):
 
 def _stages_response(request, stages, can, *, board, moved=None, focus=None):
     """The moved stages' first windows and progress, swapped in out of band."""
-    fresh = Stage.objects.select_related("production", "status_set_by").in_bulk(
-        [stage.pk for stage in stages]
-    )
+    fresh = queries.moved_stages([stage.pk for stage in stages])
     html = ""
     every = None
     for stage in stages:
-        stage = _first_window(fresh[stage.pk])
+        stage = queries.first_window(fresh[stage.pk])
         if every is None:  # for the Move to… selects
-            every = list(stage.production.stages.for_checklist())
+            every = queries.production_stages(stage.production)
         context = {
             "stage": stage,
             "stages": every,
@@ -157,18 +145,14 @@ def stage_reorder(request, slug):
     return redirect("production_board", slug=production.slug)
 
 
-def board_stages(production):
-    """The live stages, each with its first window of cards (one query, as
-    on the production page)."""
-    return first_windows(production_stages(production))
-
-
 @require_safe
 def production_board(request, slug):
     production, can = get_production_for_user(request.user, slug)
     if request.session.get("view") != "board":
         request.session["view"] = "board"
-    stages = board_stages(production)
+    # The live stages, each with its first window of cards (one query, as
+    # on the production page).
+    stages = queries.first_windows(queries.production_stages(production))
     context = {
         "production": production,
         "can": can,
@@ -184,15 +168,11 @@ def production_board(request, slug):
 def board_more(request, stage_pk):
     """The next cards of a board column, after the `after` cursor."""
     stage, can = get_stage_for_user(request.user, stage_pk)
-    try:
-        done, position, pk = (int(part) for part in request.GET.get("after", "").split("."))
-    except ValueError:
+    cursor = queries.parse_cursor(request.GET.get("after", ""))
+    if cursor is None:
         return HttpResponse("Bad cursor.", status=400, content_type="text/plain")
-    rows = list(stage.items.for_checklist().after((bool(done), position, pk))[: ITEM_WINDOW + 1])
-    for row in rows:
-        row.stage = stage
-    window(stage, rows)
-    stages = list(stage.production.stages.for_checklist())
+    queries.next_window(stage, cursor)
+    stages = queries.production_stages(stage.production)
     context = {"stage": stage, "can": can, "stages": stages, "board": True}
     if request.htmx:
         return render(request, f"{BOARD}#cards", context)

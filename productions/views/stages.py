@@ -21,6 +21,7 @@ from ..access import (
     get_production_for_user,
     get_stage_for_user,
     require,
+    require_to,
 )
 from ..exceptions import Conflict
 from ..forms import StageForm
@@ -131,7 +132,7 @@ def stage_move(request, stage_pk):
 @require_POST
 def production_archive(request, slug):
     production, can = get_production_for_user(request.user, slug)
-    require(can, Level.MANAGER)
+    require_to(can, "archive")
     # The form says which state it wants, so a repeated click changes nothing.
     archived = request.POST.get("archived", "1") in ("1", "true", "on")
     production = set_archived(production, archived, by=request.user)

@@ -15,14 +15,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import services
 from ..access import (
-    CLONE,
-    SAVE_TEMPLATE,
     get_production_for_user,
     get_template_to_delete,
-    require,
+    require_to,
     templates_for_user,
 )
-from ..template_forms import CloneForm, NewProductionForm, SaveTemplateForm
+from ..template_forms import CloneForm, SaveTemplateForm
 
 TEMPLATES_PER_PAGE = 25
 
@@ -53,7 +51,7 @@ def _errors(form, exc):
 @require_http_methods(["GET", "POST"])
 def production_clone(request, slug):
     source, can = get_production_for_user(request.user, slug)
-    require(can, CLONE)
+    require_to(can, "clone")
     form = CloneForm(request.POST if request.method == "POST" else None, source=source)
     status = 200
     if form.is_bound:
@@ -78,7 +76,7 @@ def production_clone(request, slug):
 @require_http_methods(["GET", "POST"])
 def production_save_template(request, slug):
     production, can = get_production_for_user(request.user, slug)
-    require(can, SAVE_TEMPLATE)
+    require_to(can, "save_template")
     data = request.POST if request.method == "POST" else None
     form = SaveTemplateForm(data, initial={"name": production.title})
     status = 200
@@ -116,33 +114,3 @@ def template_delete(request, pk):
         messages.success(request, f"Deleted the template “{template}”.")
         return redirect("template_list")
     return render(request, "productions/template_delete.html", {"template": template})
-
-
-# The new-production form's "Start from" (production_create in views/productions.py).
-
-
-def new_production_form(request):
-    """The new-production form; `?template=<pk>` (the templates page's "Start
-    a production from this") chooses that template and its kind."""
-    templates = templates_for_user(request.user)
-    initial = {}
-    pk = request.GET.get("template", "")
-    if request.method == "GET" and pk.isascii() and pk.isdigit() and 0 < int(pk) < 2**63:
-        template = templates.filter(pk=pk).only("pk", "kind").first()
-        if template is not None:
-            initial = {"template": template.pk, "kind": template.kind}
-    data = request.POST if request.method == "POST" else None
-    return NewProductionForm(data, templates=templates, initial=initial)
-
-
-def create_production_from_form(request, fields):
-    """Create the production the form describes, from its kind's usual stages
-    or from the chosen template. May raise services.DatesOutOfRange."""
-    template = fields.pop("template", None)
-    if template is None:
-        production = services.create_production(by=request.user, **fields)
-        messages.success(request, f"Created {production}, with its stages ready.")
-    else:
-        production = services.create_production_from_template(template, by=request.user, **fields)
-        messages.success(request, f"Created {production} from the template “{template}”.")
-    return production

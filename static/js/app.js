@@ -1,3 +1,12 @@
+// The CSRF token for the app's own requests (fetch, htmx.ajax), from the
+// page's <meta name="csrf-token">. htmx's writes carry theirs in their form:
+// no element inherits it (no <body hx-headers>), so markup that got into a
+// page cannot post with it.
+function csrfHeader() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? { "X-CSRFToken": meta.content } : {};
+}
+
 // Say so when an htmx request fails, instead of leaving the page silently unchanged.
 document.addEventListener("DOMContentLoaded", () => {
   const box = document.getElementById("request-error");
@@ -10,6 +19,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const status = event.detail.xhr.status;
     if (status === 403 || status === 404) {
       show("That item is gone or you may not change it. Reload the page to see the latest.");
+    } else if (status === 503) {
+      // The database is briefly down (productions/middleware.py: database_unavailable).
+      show("BTS Tracker is briefly unavailable: your change was not saved. Try again in a few seconds.");
     } else {
       show(`Something went wrong (error ${status}). Your change may not have been saved.`);
     }
@@ -35,10 +47,9 @@ document.addEventListener("DOMContentLoaded", () => {
   const url = document.body.dataset.guessTimeZone;
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!url || !zone) return;
-  const headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
   fetch(url, {
     method: "POST",
-    headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { ...csrfHeader(), "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ time_zone: zone }),
     credentials: "same-origin",
   }).catch(() => {});

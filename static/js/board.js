@@ -4,7 +4,7 @@
 document.addEventListener("DOMContentLoaded", () => {
   const board = document.getElementById("board");
   if (!board || typeof Sortable === "undefined") return;
-  const headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+  const headers = csrfHeader(); // app.js
 
   const post = (url, values) =>
     htmx.ajax("POST", url, { values, headers, swap: "none", source: board }).catch(() => {

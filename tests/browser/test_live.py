@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from productions import services
 from productions.models import ChecklistItem, Membership
-from productions.views.productions import ITEM_WINDOW
+from productions.queries import ITEM_WINDOW
 from tests.factories import (
     ChecklistItemFactory,
     MembershipFactory,

@@ -56,7 +56,7 @@ FORMS = {
     "item_toggle": (lambda w: reverse("item_toggle", args=[w.item.pk]), ["done"]),
     "item_edit": (
         lambda w: reverse("item_edit", args=[w.item.pk]),
-        ["title", "assignee", "due_date", "notes", "version"],
+        ["title", "assignee", "due_date", "notes", "location", "version"],
     ),
     "item_comments": (lambda w: reverse("item_comments", args=[w.item.pk]), ["body"]),
     "crew_member_add": (

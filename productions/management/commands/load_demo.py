@@ -211,6 +211,23 @@ class Command(BaseCommand):
             self.stdout.write(f"{production.title}: created")
         self.ensure_crew_user(user)
         self.link_logins(crew)
+        self.stdout.write(self.how_to_log_in())
+
+    def how_to_log_in(self):
+        """What `make run` prints under the address: only logins that work."""
+        User = get_user_model()
+        working = [
+            f"{username} / {username}"
+            for username in (DEMO_USERNAME, CREW_USERNAME)
+            if (login := User.objects.filter(username=username).first())
+            and login.check_password(username)
+        ]
+        if working:
+            return "Log in as " + ", or ".join(working) + "."
+        return (
+            "No demo login here (one is made only with DEBUG on and SQLite): "
+            "create yours with `python manage.py createsuperuser`."
+        )
 
     def plan_days(self, production, spec, crew, user, start):
         """Shoot (or show) days with calls, and one conflict: a costume
