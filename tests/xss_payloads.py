@@ -46,21 +46,22 @@ PAYLOADS = [
 # injected_markup()). "/xss-hit/" and xss.invalid are where they would lead.
 MARKUP = [
     # The members/add attack of issue 14: htmx posts it as soon as it loads.
-    '<div id="xss-marker-1" hx-post="/xss-hit/" hx-vals=\'{"who":"me","level":"30"}\''
+    '<div id="xss-marker-1" hx-post="/xss-hit/" hx-vals=\'{"level":"30"}\''
     ' hx-trigger="load">x</div>',
     '<base id="xss-marker-2" href="https://xss.invalid/">',
     '<meta id="xss-marker-3" http-equiv="refresh" content="0;url=https://xss.invalid/">',
     '<form id="xss-marker-4" action="https://xss.invalid/" method="post">'
-    '<button id="xss-marker-4b">Go</button></form>',
+    "<button>Go</button></form>",
     # Out of a double-quoted attribute (value="…", aria-label="…").
     '" id="xss-marker-5" hx-get="/xss-hit/" hx-trigger="load" x="',
     # Out of a single-quoted one (hx-vals='…', hx-headers='…').
     '\'><div id="xss-marker-6" hx-get="/xss-hit/" hx-trigger="load">x</div>',
-    # Out of raw-text elements (<title>, <textarea>, <script>, <style>).
-    '</title></textarea></script></style><div id="xss-marker-7" hx-get="/xss-hit/"'
-    ' hx-trigger="load">x</div>',
+    # Out of raw-text elements (<title>, <textarea>, <script>).
+    '</title></textarea></script><div id="xss-marker-7" hx-get="/xss-hit/" hx-trigger=load>',
 ]
 PAYLOADS += MARKUP
+# Each fits, tagged, the shortest text field it is written to (a role's name, 100).
+assert all(len(payload) <= 98 for payload in MARKUP)
 
 MARKER = "xss-marker"
 WHERE_TO = ("/xss-hit/", "https://xss.invalid/")
