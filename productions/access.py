@@ -40,12 +40,15 @@ from .models import (
     Assignment,
     BulkAction,
     CalendarToken,
+    Call,
     ChecklistItem,
     ChecklistTemplate,
     Comment,
     CrewMember,
+    Location,
     Membership,
     Production,
+    ShootDay,
     Stage,
 )
 
@@ -284,6 +287,41 @@ def crew_for_user(user: User) -> QuerySet[CrewMember]:
     if not user.is_authenticated:
         return CrewMember.objects.none()
     return CrewMember.objects.all()
+
+
+# The schedule (shoot days, calls, call sheets) follows the production's
+# levels: viewers read the schedule and call sheets, editors plan.
+
+
+def get_day_for_user(user: User, pk: int) -> tuple[ShootDay, Access]:
+    """A live shoot day of a live production, and the user's Access on it."""
+    days = ShootDay.objects.select_related("production", "stage").filter(
+        production__deleted_at__isnull=True
+    )
+    return _lookup(days, user, "production", pk=pk)
+
+
+def get_deleted_day_for_user(user: User, pk: int) -> tuple[ShootDay, Access]:
+    """A day in the trash (for its Undo), on a live production."""
+    days = ShootDay.all_objects.select_related("production").filter(
+        deleted_at__isnull=False, production__deleted_at__isnull=True
+    )
+    return _lookup(days, user, "production", pk=pk)
+
+
+def get_call_for_user(user: User, pk: int) -> tuple[Call, Access]:
+    calls = Call.objects.select_related(
+        "day__production", "crew_member", "user", "role", "location"
+    ).filter(day__deleted_at__isnull=True, day__production__deleted_at__isnull=True)
+    return _lookup(calls, user, "day__production", pk=pk)
+
+
+def locations_for_user(user: User) -> QuerySet[Location]:
+    """The locations a user may pick for a day: the office's shared list
+    (like the crew directory; see models/schedule.py)."""
+    if not user.is_authenticated:
+        return Location.objects.none()
+    return Location.objects.all()
 
 
 def get_calendar_token_for_user(user: User, pk: int) -> tuple[CalendarToken, Access]:

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -135,3 +137,31 @@ class ChecklistTemplateFactory(factory.django.DjangoModelFactory):
             }
         ]
     )
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Location
+
+    name = factory.Sequence(lambda n: f"Location {n}")
+    address = "1 Studio Road"
+
+
+class ShootDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ShootDay
+
+    production = factory.SubFactory(ProductionFactory)
+    date = datetime.date(2030, 1, 1)
+    kind = models.ShootDay.Kind.SHOOT
+    call_time = datetime.time(7, 0)
+    wrap_time = datetime.time(19, 0)
+    position = factory.Sequence(lambda n: n)
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Call
+
+    day = factory.SubFactory(ShootDayFactory)
+    crew_member = factory.SubFactory(CrewMemberFactory)

@@ -76,6 +76,10 @@ def item(w):
     return {"pk": w.item.pk}
 
 
+def day(w):
+    return {"pk": w.day.pk}
+
+
 def none(w):
     return {}
 
@@ -283,6 +287,57 @@ ROWS = {
         everyone(403) | {"manager": 200, "staff": 200},
         everyone(403) | {"manager": 302, "staff": 302},
     ),
+    # The schedule and call sheets (issue 16): viewers read, editors plan.
+    "schedule": Row(slug, read(), NOT_ALLOWED, query="?person=c1"),
+    "day_add": Row(
+        slug,
+        edit(200),
+        edit(302),
+        data=lambda w: {"date": "2030-05-01", "kind": "shoot", "call_time": "07:00"},
+        logs=True,
+    ),
+    "location_add": Row(
+        slug, edit(200), edit(302), data=lambda w: {"name": "Matrix place"}, logs=True
+    ),
+    "call_sheet": Row(day, read(), NOT_ALLOWED),
+    "call_sheet_pdf": Row(day, read(), NOT_ALLOWED),
+    "day_edit": Row(
+        day,
+        edit(200),
+        edit(302),
+        data=lambda w: {"date": "2030-05-03", "kind": "rehearsal", "version": w.day.version},
+        logs=True,
+    ),
+    "day_move": Row(
+        day,
+        edit(200),
+        edit(302),
+        data=lambda w: {"date": "2030-05-04", "version": w.day.version},
+        logs=True,
+    ),
+    "day_duplicate": Row(
+        day, edit(200), edit(302), data=lambda w: {"date": "2030-05-05"}, logs=True
+    ),
+    "day_delete": Row(day, edit(200), edit(302), logs=True),
+    "day_deleted": Row(lambda w: {"pk": w.deleted_day.pk}, read(), NOT_ALLOWED),
+    "day_restore": Row(lambda w: {"pk": w.deleted_day.pk}, NOT_ALLOWED, edit(302), logs=True),
+    # No such conflict: nothing to keep (a conflict kept is in test_schedule.py).
+    "conflict_keep": Row(day, NOT_ALLOWED, edit(302), data=lambda w: {"conflict": "x"}),
+    "call_add": Row(
+        day,
+        edit(200),
+        edit(302),
+        data=lambda w: {"person": f"c{w.crew_member.pk}", "call_time": "06:00"},
+        logs=True,
+    ),
+    "call_edit": Row(
+        lambda w: {"pk": w.call.pk},
+        edit(200),
+        edit(302),
+        data=lambda w: {"call_time": "05:30", "version": w.call.version},
+        logs=True,
+    ),
+    "call_remove": Row(lambda w: {"pk": w.call.pk}, NOT_ALLOWED, edit(302), logs=True),
     "production_stage_order": Row(
         slug,
         NOT_ALLOWED,

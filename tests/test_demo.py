@@ -178,3 +178,17 @@ def test_make_run_prints_no_login_of_its_own():
 
     makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
     assert "demo / demo" not in makefile
+
+
+def test_the_demo_has_shoot_days_with_calls_and_one_conflict():
+    from productions import schedule_queries
+    from productions.models import ShootDay
+
+    load_demo()
+    neon = Production.objects.get(title="Neon Nights")
+    days = ShootDay.objects.filter(production=neon)
+    assert days.count() == 3
+    assert all(day.calls.exists() for day in days)
+    page = schedule_queries.schedule(neon, timezone.get_current_timezone())
+    assert [conflict.kind for conflict in page.conflicts] == ["overlap"]
+    assert "Ava Novak" in page.conflicts[0].message

@@ -112,11 +112,11 @@ def test_it_keeps_existing_stages_when_a_template_is_deleted(user):
     assert production.stages.count() == 6
 
 
-# Savepoint and release, slug lookup, savepoint, production insert, release,
-# membership insert, stage templates, item templates, stages insert (with their
-# item counts), items insert, the production's counters and live version,
-# activity insert.
-CREATE_QUERIES = 13
+# Savepoint and release, the creator's time zone (the production's default),
+# slug lookup, savepoint, production insert, release, membership insert, stage
+# templates, item templates, stages insert (with their item counts), items
+# insert, the production's counters and live version, activity insert.
+CREATE_QUERIES = 14
 
 
 def test_it_creates_a_production_from_few_templates_in_a_fixed_number_of_queries(

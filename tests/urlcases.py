@@ -14,24 +14,29 @@ from productions.models import (
     Activity,
     Assignment,
     BulkAction,
+    Call,
     ChecklistItem,
     ChecklistTemplate,
     Comment,
     CrewMember,
     Membership,
     Production,
+    ShootDay,
     Stage,
 )
 from productions.services.members import invitation_path
 from tests.factories import (
     AssignmentFactory,
+    CallFactory,
     ChecklistItemFactory,
     ChecklistTemplateFactory,
     CommentFactory,
     CrewMemberFactory,
     CrewRoleFactory,
+    LocationFactory,
     MembershipFactory,
     ProductionFactory,
+    ShootDayFactory,
     StageFactory,
     UserFactory,
 )
@@ -83,6 +88,9 @@ class World:
     invitation_path: str
     template: ChecklistTemplate  # saved by the production's manager
     bulk: BulkAction  # a bulk change, for its Undo
+    day: ShootDay  # a shoot day with a location and one call
+    deleted_day: ShootDay  # a day in the trash, for its Undo
+    call: Call
 
     @property
     def invitation_parts(self):
@@ -123,6 +131,10 @@ def build_world(production, cast):
     for name in ("manager", "editor", "viewer"):
         level = production.memberships.get(user=cast[name]).level
         MembershipFactory(production=deleted_production, user=cast[name], level=level)
+    day = ShootDayFactory(production=production, stage=stage, weather="Dry")
+    day.locations.set([LocationFactory(name="Pier 9", nearest_hospital="St Mary's")])
+    call = CallFactory(day=day, crew_member=CrewMemberFactory(name="Cal Caller"), role=role)
+    deleted_day = ShootDayFactory(production=production, deleted_at=timezone.now())
     return World(
         production=production,
         stage=stage,
@@ -143,6 +155,9 @@ def build_world(production, cast):
         bulk=BulkAction.objects.create(
             production=production, action="done", summary="Marked 0 items done"
         ),
+        day=day,
+        deleted_day=deleted_day,
+        call=call,
     )
 
 
@@ -176,4 +191,10 @@ def snapshot():
             ChecklistTemplate.objects.order_by("pk").values_list("pk", "name", "description")
         ),
         "users": list(User.objects.order_by("pk").values_list("pk", "username", "password")),
+        "days": list(
+            ShootDay.all_objects.order_by("pk").values_list(
+                "pk", "date", "version", "weather", "deleted_at", "kept_conflicts"
+            )
+        ),
+        "calls": list(Call.objects.order_by("pk").values_list("pk", "call_time", "version")),
     }

@@ -69,12 +69,13 @@ class _NoFetching:
         raise ValueError(f"Not fetched: {url}")
 
 
-def pdf_bytes(context):
-    """The print template, rendered by WeasyPrint with the print stylesheet."""
+def pdf_bytes(context, template=PRINT_TEMPLATE, stylesheet=PRINT_CSS):
+    """The print template (or `template`), rendered by WeasyPrint with the
+    print stylesheet (or `stylesheet`, a static path)."""
     from weasyprint import CSS, HTML
 
-    html = render_to_string(PRINT_TEMPLATE, {**context, "pdf": True})
-    with open(finders.find(PRINT_CSS), encoding="utf-8") as css:
+    html = render_to_string(template, {**context, "pdf": True})
+    with open(finders.find(stylesheet), encoding="utf-8") as css:
         stylesheet = CSS(string=css.read(), url_fetcher=_NoFetching())
     return HTML(string=html, url_fetcher=_NoFetching()).write_pdf(stylesheets=[stylesheet])
 

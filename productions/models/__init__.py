@@ -3,6 +3,8 @@
 - crew: CrewRole, CrewMember.
 - checklist: Production, Stage, ChecklistItem, Assignment.
 - team: Membership, Activity, Comment, Profile, CalendarToken.
+- schedule: ShootDay, Call, Location (the schedule and call sheets).
+- dates: the stored date range (1900-2200).
 - bulk: BulkAction (one undoable bulk edit).
 - templates: StageTemplate and ChecklistItemTemplate (per kind), and
   ChecklistTemplate (stages and items saved under a name).
@@ -27,6 +29,7 @@ from .dates import (
     in_calendar_range,
     validate_calendar_date,
 )
+from .schedule import Call, Location, ShootDay
 from .team import Activity, CalendarToken, Comment, Membership, Profile
 from .templates import ChecklistItemTemplate, ChecklistTemplate, StageTemplate
 
@@ -37,6 +40,7 @@ __all__ = [
     "Assignment",
     "BulkAction",
     "CalendarToken",
+    "Call",
     "ChecklistItem",
     "ChecklistItemQuerySet",
     "ChecklistItemTemplate",
@@ -45,11 +49,13 @@ __all__ = [
     "CrewMember",
     "CrewRole",
     "LiveManager",
+    "Location",
     "Membership",
     "Production",
     "ProductionQuerySet",
     "Profile",
     "Progress",
+    "ShootDay",
     "Stage",
     "StageQuerySet",
     "StageTemplate",

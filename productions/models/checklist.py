@@ -1,5 +1,6 @@
 """Productions, their stages and checklist items, crew assignments, and the per-kind templates."""
 
+import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -82,6 +83,9 @@ class Production(models.Model):
     end_date = models.DateField(null=True, blank=True, validators=DATES)
     description = models.TextField(blank=True, max_length=5000)
     status = models.CharField(max_length=20, choices=Status, default=Status.PLANNING)
+    # An IANA name: the zone its schedule's times are written in (its
+    # creator's by default); empty for the site's.
+    time_zone = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -134,6 +138,21 @@ class Production(models.Model):
     @property
     def progress(self):
         return Progress(self.done_count, self.item_count)
+
+    @property
+    def zone(self):
+        """The zoneinfo its schedule's times are in."""
+        return zone_of(self.time_zone)
+
+
+def zone_of(name):
+    """The zoneinfo of an IANA name, else the site's (settings.TIME_ZONE)."""
+    if name:
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class StageQuerySet(models.QuerySet):

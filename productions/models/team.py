@@ -79,6 +79,17 @@ class Activity(models.Model):
         CHECKLIST_IMPORTED = "checklist_imported", "Checklist imported"
         PRODUCTION_CLONED = "production_cloned", "Production cloned"
         TEMPLATE_SAVED = "template_saved", "Saved as a template"
+        DAY_ADDED = "day_added", "Day added"
+        DAY_EDITED = "day_edited", "Day edited"
+        DAY_MOVED = "day_moved", "Day moved"
+        DAY_DUPLICATED = "day_duplicated", "Day duplicated"
+        DAY_DELETED = "day_deleted", "Day deleted"
+        DAY_RESTORED = "day_restored", "Day restored"
+        CALL_ADDED = "call_added", "Call added"
+        CALL_EDITED = "call_edited", "Call edited"
+        CALL_REMOVED = "call_removed", "Call removed"
+        CONFLICT_KEPT = "conflict_kept", "Conflict kept"
+        LOCATION_ADDED = "location_added", "Location added"
 
     production = models.ForeignKey(Production, models.CASCADE, related_name="activities")
     actor = models.ForeignKey(
@@ -142,6 +153,17 @@ class Activity(models.Model):
         Kind.CHECKLIST_IMPORTED: "imported a checklist file",
         Kind.PRODUCTION_CLONED: "created the production as a copy of",
         Kind.TEMPLATE_SAVED: "saved the stages and items as the template",
+        Kind.DAY_ADDED: "added the day",
+        Kind.DAY_EDITED: "edited the day",
+        Kind.DAY_MOVED: "moved the day",
+        Kind.DAY_DUPLICATED: "duplicated the day",
+        Kind.DAY_DELETED: "moved to the trash the day",
+        Kind.DAY_RESTORED: "restored the day",
+        Kind.CALL_ADDED: "called",
+        Kind.CALL_EDITED: "changed the call of",
+        Kind.CALL_REMOVED: "removed the call of",
+        Kind.CONFLICT_KEPT: "kept anyway the conflict",
+        Kind.LOCATION_ADDED: "added the location",
     }
 
     def __str__(self):

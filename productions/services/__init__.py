@@ -3,7 +3,7 @@
 Each function is one transaction, takes the acting user as `by=`, and writes
 its activity entry in that same transaction. Views validate input and call
 these; the admin does too. Split by concern: productions, checklist (stages,
-items, comments), crew, members, trash.
+items, comments), crew, members, trash, schedule (days, calls, locations).
 """
 
 from . import trash
@@ -45,6 +45,19 @@ from .productions import (
     update_production,
 )
 from .profile import set_time_zone
+from .schedule import (
+    add_call,
+    add_day,
+    add_location,
+    delete_day,
+    duplicate_day,
+    keep_conflict,
+    move_day,
+    remove_call,
+    restore_day,
+    update_call,
+    update_day,
+)
 from .templates import create_production_from_template, delete_template, save_as_template
 from .trash import empty_trash, purge_expired
 
@@ -56,9 +69,12 @@ __all__ = [
     "ImportChanged",
     "ImportRefused",
     "add_assignment",
+    "add_call",
     "add_comment",
+    "add_day",
     "add_item",
     "add_items",
+    "add_location",
     "add_member",
     "apply_checklist_import",
     "bulk_edit",
@@ -68,23 +84,29 @@ __all__ = [
     "create_crew_member",
     "create_production",
     "create_production_from_template",
+    "delete_day",
     "delete_from_admin",
     "delete_item",
     "delete_production",
     "delete_stage",
     "delete_template",
+    "duplicate_day",
     "empty_trash",
     "import_production",
     "invite_member",
+    "keep_conflict",
     "log",
+    "move_day",
     "move_item",
     "purge_expired",
     "recount_stages",
     "regenerate_calendar_link",
     "remove_assignment",
+    "remove_call",
     "remove_member",
     "reorder_stages",
     "resend_invitation",
+    "restore_day",
     "restore_item",
     "restore_production",
     "restore_stage",
@@ -96,6 +118,8 @@ __all__ = [
     "trash",
     "undo_bulk",
     "unique_slug",
+    "update_call",
+    "update_day",
     "update_item",
     "update_production",
 ]

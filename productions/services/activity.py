@@ -20,6 +20,8 @@ def display(value: object) -> object:
         return str(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
     if isinstance(value, models.Choices):
         return value.label
     return value

@@ -19,6 +19,14 @@ One order, bottom up, for every service in productions/services/:
    production itself, its members, its crew or its list of stages lock it
    first (`lock_production`) and lock nothing below it afterwards.
 
+Schedule days and calls (services/schedule.py) sit beside items and
+stages, below the production: a call (`lock_call`), then its day
+(`lock_day`), then the production through log(). No writer locks both
+schedule rows and checklist rows (emptying the trash deletes trashed days
+after the stages, before the production). Adding or duplicating a day
+changes the production's list of days: it locks the production first, like
+adding a stage, and then only inserts.
+
 No writer locks an item after a stage, or a stage after the production.
 What a writer only reads is not locked.
 
@@ -45,7 +53,7 @@ from collections.abc import Iterable
 from django.db import connection, models
 
 from ..exceptions import Gone
-from ..models import ChecklistItem, Production, Stage
+from ..models import Call, ChecklistItem, Production, ShootDay, Stage
 
 
 def one_at_a_time(production_id: int) -> None:
@@ -135,4 +143,33 @@ def lock_production(pk: int, *, deleted: bool = False) -> Production:
     )
     if row is None:
         raise Gone("That production was just deleted.")
+    return row
+
+
+def lock_day(pk: int, *, deleted: bool = False) -> ShootDay:
+    """The schedule day, locked (its row only), with its production and
+    stage; live on a live production (or, with `deleted`, in the trash),
+    else Gone."""
+    row = (
+        ShootDay.all_objects.select_for_update(no_key=True, of=("self",))
+        .select_related("production", "stage")
+        .filter(pk=pk, deleted_at__isnull=not deleted, production__deleted_at__isnull=True)
+        .first()
+    )
+    if row is None:
+        raise Gone("That day was just deleted.")
+    return row
+
+
+def lock_call(pk: int) -> Call:
+    """The call, locked (its row only), with its day, production and person;
+    on a live day of a live production, else Gone."""
+    row = (
+        Call.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("day__production", "crew_member", "user", "role", "location")
+        .filter(pk=pk, day__deleted_at__isnull=True, day__production__deleted_at__isnull=True)
+        .first()
+    )
+    if row is None:
+        raise Gone("That call was just removed.")
     return row

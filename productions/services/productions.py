@@ -14,6 +14,7 @@ from ..models import (
     ChecklistItemTemplate,
     Membership,
     Production,
+    Profile,
     Stage,
     StageTemplate,
 )
@@ -54,11 +55,22 @@ def save_with_unique_slug(production: Production) -> None:
     raise IntegrityError("Could not find a free slug.")
 
 
+def default_time_zone(user: User | None) -> str:
+    """A new production's zone: its creator's own (their profile), else
+    empty (the site's)."""
+    if user is None:
+        return ""
+    return Profile.objects.filter(user=user).values_list("time_zone", flat=True).first() or ""
+
+
 def start_production(*, by: User | None, **fields) -> Production:
     """Save a new production (a free slug) and make its creator its manager.
 
     The first step of every way to create one (create_production, cloning,
     templates), inside the caller's transaction; the stages are the caller's."""
+    if not fields.get("time_zone"):
+        # Its schedule's times are in its creator's zone unless they chose one.
+        fields["time_zone"] = default_time_zone(by)
     production = Production(created_by=by, updated_by=by, **fields)
     save_with_unique_slug(production)
     if by is not None:  # None: loaded by a command, for staff to hand out

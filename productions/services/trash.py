@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..models import ChecklistItem, Production, Stage
+from ..models import ChecklistItem, Production, ShootDay, Stage
 from .activity import Kind, bump, entry, log
 from .locks import one_at_a_time
 from .productions import live_production
@@ -36,6 +36,10 @@ def empty_trash(production: Production, *, by: User) -> None:
     stage_count = len(stages.select_for_update().order_by("pk").values_list("pk"))
     items, _ = trashed_items.delete()
     stages.delete()
+    # Schedule days (with their calls): days before the production too.
+    days = ShootDay.all_objects.filter(production=production, deleted_at__isnull=False)
+    list(days.select_for_update().order_by("pk").values_list("pk"))
+    days.delete()
     log(
         production,
         Kind.TRASH_EMPTIED,
@@ -79,6 +83,7 @@ def purge_expired(*, now: datetime.datetime | None = None) -> tuple[int, int, in
     )
     items.delete()
     stages.delete()
+    ShootDay.all_objects.filter(deleted_at__lt=cutoff).delete()
     productions.delete()
     for production in Production.all_objects.filter(pk__in=list(lost)).order_by("pk"):
         stage_count, item_count = lost[production.pk]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import services
 from ..access import Level, get_production_for_user, require
-from ..models import ChecklistItem, Stage
+from ..models import ChecklistItem, ShootDay, Stage
 
 PER_PAGE = 50
 
@@ -36,6 +36,9 @@ def production_trash(request, slug):
         "stages": stages,
         "items_page": Paginator(items, PER_PAGE).get_page(request.GET.get("page")),
         "keep_days": services.trash.KEEP_FOR.days,
+        "days": ShootDay.all_objects.filter(production=production, deleted_at__isnull=False)
+        .select_related("deleted_by")
+        .order_by("-deleted_at")[:PER_PAGE],
     }
     return render(request, "productions/trash.html", context)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from productions.forms import ProductionForm
+from productions.forms import DayForm, LocationForm, ProductionForm
 from productions.models import ChecklistItem, Production
 from tests.conftest import client_for
 from tests.factories import (
@@ -36,6 +36,7 @@ pytestmark = pytest.mark.django_db
 
 
 PRODUCTION_FIELDS = [*ProductionForm.Meta.fields, "version"]
+DAY_FIELDS = DayForm.Meta.fields
 
 # name -> (the URL, given the world; the form's fields)
 FORMS = {
@@ -83,6 +84,24 @@ FORMS = {
         lambda w: reverse("production_save_template", args=[w.production.slug]),
         ["name", "description"],
     ),
+    # The schedule (issue 16).
+    "day_add": (lambda w: reverse("day_add", args=[w.production.slug]), DAY_FIELDS),
+    "day_edit": (lambda w: reverse("day_edit", args=[w.day.pk]), [*DAY_FIELDS, "version"]),
+    "day_move": (lambda w: reverse("day_move", args=[w.day.pk]), ["date", "version"]),
+    "day_duplicate": (lambda w: reverse("day_duplicate", args=[w.day.pk]), ["date"]),
+    "call_add": (
+        lambda w: reverse("call_add", args=[w.day.pk]),
+        ["person", "role", "call_time", "location", "notes"],
+    ),
+    "call_edit": (
+        lambda w: reverse("call_edit", args=[w.call.pk]),
+        ["role", "call_time", "location", "notes", "version"],
+    ),
+    "location_add": (
+        lambda w: reverse("location_add", args=[w.production.slug]),
+        LocationForm.Meta.fields,
+    ),
+    "conflict_keep": (lambda w: reverse("conflict_keep", args=[w.day.pk]), ["conflict"]),
     "login": (lambda w: reverse("login"), ["username", "password", "next"]),
     "password_reset": (lambda w: reverse("password_reset"), ["email"]),
 }

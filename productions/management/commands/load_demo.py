@@ -7,7 +7,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from productions import services
-from productions.models import ChecklistItem, CrewMember, CrewRole, Membership, Production
+from productions.models import (
+    ChecklistItem,
+    CrewMember,
+    CrewRole,
+    Location,
+    Membership,
+    Production,
+)
 
 CREW = [
     ("Mina Park", "mina.park@example.com", "Director"),
@@ -32,6 +39,33 @@ PRODUCTIONS = [
         "status": Production.Status.IN_PRODUCTION,
         "crew": ["Mina Park", "Jordan Reyes", "Lia Chen", "Tomás Silva", "Ava Novak", "Kai Tanaka"],
         "done_stages": 2,
+        # (day, kind, general call, wrap, location, who is called)
+        "schedule": [
+            (
+                0,
+                "shoot",
+                datetime.time(7),
+                datetime.time(19),
+                "Warehouse 9",
+                ["Mina Park", "Tomás Silva", "Lia Chen", "Ava Novak", "Kai Tanaka"],
+            ),
+            (
+                1,
+                "shoot",
+                datetime.time(9),
+                datetime.time(21),
+                "Pier 4 Rooftop",
+                ["Mina Park", "Tomás Silva", "Lia Chen", "Kai Tanaka"],
+            ),
+            (
+                2,
+                "shoot",
+                datetime.time(16),
+                datetime.time(1),
+                "Warehouse 9",
+                ["Mina Park", "Tomás Silva", "Ava Novak"],
+            ),
+        ],
     },
     {
         "title": "Echoes Live 2027",
@@ -49,7 +83,55 @@ PRODUCTIONS = [
             "Ava Novak",
         ],
         "done_stages": 1,
+        "schedule": [
+            # The recce falls on Neon Nights' first shoot day: Ava is on both.
+            (
+                -30,
+                "recce",
+                datetime.time(10),
+                datetime.time(13),
+                "Riverside Arena",
+                ["Ava Novak", "Rosa Diaz"],
+            ),
+            (
+                0,
+                "load_in",
+                datetime.time(8),
+                datetime.time(20),
+                "Riverside Arena",
+                ["Sam Okafor", "Noor Haddad", "Ben Adler", "Rosa Diaz"],
+            ),
+            (
+                1,
+                "show",
+                datetime.time(12),
+                datetime.time(23, 30),
+                "Riverside Arena",
+                ["Sam Okafor", "Noor Haddad", "Ben Adler", "Rosa Diaz", "Ava Novak"],
+            ),
+        ],
     },
+]
+
+LOCATIONS = [
+    (
+        "Warehouse 9",
+        "9 Dockside Way",
+        "Crew parking in the yard; gate code at the call.",
+        "St Mary's Hospital, 2 km (A&E open 24 h)",
+    ),
+    (
+        "Pier 4 Rooftop",
+        "Pier 4, Harbour Road",
+        "No parking: unload at the pier, park at P3.",
+        "Harbour General, 1.5 km",
+    ),
+    (
+        "Riverside Arena",
+        "1 Riverside Drive",
+        "Trucks by the north dock; crew passes at door C.",
+        "Riverside Medical Centre, 800 m",
+    ),
 ]
 
 DEMO_USERNAME = "demo"
@@ -125,6 +207,7 @@ class Command(BaseCommand):
                         assignee=crew[name],
                         due_date=today + datetime.timedelta(days=offset),
                     )
+            self.plan_days(production, spec, crew, user, start)
             self.stdout.write(f"{production.title}: created")
         self.ensure_crew_user(user)
         self.link_logins(crew)
@@ -145,6 +228,41 @@ class Command(BaseCommand):
             "No demo login here (one is made only with DEBUG on and SQLite): "
             "create yours with `python manage.py createsuperuser`."
         )
+
+    def plan_days(self, production, spec, crew, user, start):
+        """Shoot (or show) days with calls, and one conflict: a costume
+        designer called on a recce of the concert during the video's first
+        shoot day."""
+        locations = {}
+        for name, address, parking, hospital in LOCATIONS:
+            locations[name], _ = Location.objects.get_or_create(
+                name=name,
+                defaults={
+                    "address": address,
+                    "access_notes": parking,
+                    "nearest_hospital": hospital,
+                },
+            )
+        stage = production.stages.filter(phase="production").first()
+        for offset, kind, call, wrap, place, names in spec.get("schedule", ()):
+            day = services.add_day(
+                production,
+                by=user,
+                date=start + datetime.timedelta(days=offset),
+                kind=kind,
+                stage=stage,
+                call_time=call,
+                wrap_time=wrap,
+                wraps_next_day=wrap < call,
+                locations=[locations[place]],
+                weather="Dry, 18 °C" if kind == "shoot" else "",
+            )
+            for n, name in enumerate(names):
+                member = crew[name]
+                early = datetime.time(call.hour - 1, 30) if n == 0 and call.hour else None
+                services.add_call(
+                    day, by=user, crew_member=member, role=member.default_role, call_time=early
+                )
 
     def link_logins(self, crew):
         User = get_user_model()
