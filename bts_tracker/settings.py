@@ -267,7 +267,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Cached stage cards and My work groups are one entry each: Django's
+    # default of 300 entries would evict a busy office's pages in minutes.
+    # One process's memory is not shared: with several app servers (or
+    # gunicorn workers) set REDIS_URL, or a rename can show late elsewhere.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", "20000", minimum=1)},
+        }
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -159,6 +159,8 @@ def test_the_cache_is_local_memory_without_redis_url():
 
     assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert found["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    # Room for a busy office's cached cards (Django's default is 300).
+    assert found["CACHES"]["default"]["OPTIONS"]["MAX_ENTRIES"] == 20000
 
 
 def test_the_cache_is_redis_with_redis_url():
