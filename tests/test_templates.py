@@ -314,8 +314,9 @@ def test_saving_then_starting_gives_the_same_shape(source, manager):
 # Savepoint and release of the test's transaction; the slug lookup;
 # savepoint, production insert, release; membership insert; stages insert;
 # items insert (one per 1,000 items); counters and live version; activity
-# insert. The template itself is already loaded.
-FROM_TEMPLATE_QUERIES = 11
+# insert; the creator's time zone (their profile). The template itself is
+# already loaded.
+FROM_TEMPLATE_QUERIES = 12
 
 
 @pytest.mark.parametrize(("stages", "items"), [(1, 1), (40, 25)])

@@ -97,6 +97,8 @@ def clone_production(source, *, by, title, offset_days=0):
         artist=source.artist,
         venue=source.venue,
         description=source.description,
+        # The copy is planned where the source is (no query for the cloner's zone).
+        time_zone=source.time_zone,
         **dates,
     )
     per_stage = Counter(item["stage_id"] for item in items)

@@ -63,15 +63,15 @@ def default_time_zone(user: User | None) -> str:
     return Profile.objects.filter(user=user).values_list("time_zone", flat=True).first() or ""
 
 
-def start_production(*, by: User | None, **fields) -> Production:
+def start_production(*, by: User | None, time_zone: str | None = None, **fields) -> Production:
     """Save a new production (a free slug) and make its creator its manager.
 
     The first step of every way to create one (create_production, cloning,
-    templates), inside the caller's transaction; the stages are the caller's."""
-    if not fields.get("time_zone"):
-        # Its schedule's times are in its creator's zone unless they chose one.
-        fields["time_zone"] = default_time_zone(by)
-    production = Production(created_by=by, updated_by=by, **fields)
+    templates), inside the caller's transaction; the stages are the caller's.
+    `time_zone`: its schedule's zone ("" the site's); None, its creator's."""
+    if time_zone is None:
+        time_zone = default_time_zone(by)
+    production = Production(created_by=by, updated_by=by, time_zone=time_zone, **fields)
     save_with_unique_slug(production)
     if by is not None:  # None: loaded by a command, for staff to hand out
         Membership.objects.create(production=production, user=by, level=Membership.Level.MANAGER)
@@ -83,7 +83,8 @@ def create_production(*, by: User, **fields) -> Production:
     """Create a production with its kind's template stages and checklists.
 
     The user who creates it is its manager."""
-    production = start_production(by=by, **fields)
+    # A zone left empty on the form is its creator's.
+    production = start_production(by=by, **{**fields, "time_zone": fields.get("time_zone") or None})
 
     templates = list(StageTemplate.objects.filter(kind=production.kind))
     template_items = list(ChecklistItemTemplate.objects.filter(stage_template__in=templates))

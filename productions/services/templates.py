@@ -145,6 +145,8 @@ def create_production_from_template(template, *, by, title, start_date=None, **f
 
     item_values = [[item_fields(i) for i in s["items"]] for s in layout]
 
+    # A zone left empty on the form is its creator's.
+    fields["time_zone"] = fields.get("time_zone") or None
     production = start_production(by=by, title=title, start_date=start_date, **fields)
     stages = Stage.objects.bulk_create(
         Stage(
