@@ -187,10 +187,19 @@ class StageAdmin(LoggedAdmin):
 
 @admin.register(ChecklistItem)
 class ChecklistItemAdmin(LoggedAdmin):
-    list_display = ["title", "stage", "production", "assignee", "due_date", "done", "done_at"]
+    list_display = [
+        "title",
+        "stage",
+        "production",
+        "assignee",
+        "due_date",
+        "location",
+        "done",
+        "done_at",
+    ]
     list_filter = ["done", "stage__phase", "stage__production__kind"]
     list_select_related = ["stage__production", "assignee"]
-    search_fields = ["title", "notes", "stage__name", "stage__production__title"]
+    search_fields = ["title", "notes", "location", "stage__name", "stage__production__title"]
     autocomplete_fields = ["stage", "assignee", "done_by"]
     readonly_fields = ["version", "updated_at", "deleted_at"]
     exclude = ["updated_by", "deleted_by"]

@@ -171,6 +171,7 @@ class ChecklistFilterForm(forms.Form):
     STATES = [("", "Any state"), ("open", "Open"), ("done", "Done"), ("overdue", "Overdue")]
 
     q = forms.CharField(required=False, label="Search")
+    location = forms.CharField(required=False, label="Location contains")
     # Crew member and role ids are checked by the database query itself (an id
     # not on this production matches nothing), so validating costs no query.
     assignee = forms.CharField(required=False, label="Assigned to")
@@ -190,6 +191,9 @@ class ChecklistFilterForm(forms.Form):
 
     def clean_q(self):
         return self.cleaned_data["q"].strip()[:200]
+
+    def clean_location(self):
+        return self.cleaned_data["location"].strip()[:200]
 
     def clean_assignee(self):
         value = self.cleaned_data["assignee"].strip()

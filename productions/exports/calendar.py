@@ -39,7 +39,7 @@ def calendar_bytes(production, filters, zone, rows, *, name=None):
     rows = list(rows)
     stage_ids = {row.stage_id for row in rows}
     stages = filters.apply_to_stages(production.stages.all()).order_by("position", "pk")
-    if filters.assignee is not None or filters.open_only:
+    if filters.picks_items:
         stages = stages.filter(pk__in=stage_ids)
     for stage in stages.filter(Q(start_date__isnull=False) | Q(due_date__isnull=False)):
         first = stage.start_date or stage.due_date

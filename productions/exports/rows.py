@@ -62,6 +62,7 @@ class Filters:
     stage: Stage | None = None
     assignee: CrewMember | None = None
     open_only: bool = False
+    location: str = ""  # the items whose location contains it (any case)
 
     def apply(self, items):
         if self.stage is not None:
@@ -70,14 +71,22 @@ class Filters:
             items = items.filter(assignee=self.assignee)
         if self.open_only:
             items = items.open()
+        if self.location:
+            items = items.filter(location__icontains=self.location)
         return items
 
     def apply_to_stages(self, stages):
         return stages.filter(pk=self.stage.pk) if self.stage is not None else stages
 
     @property
+    def picks_items(self):
+        """Whether it keeps some of a stage's items and not others (the
+        calendar then leaves out the stages none of whose items it keeps)."""
+        return self.assignee is not None or self.open_only or bool(self.location)
+
+    @property
     def is_filtered(self):
-        return self.stage is not None or self.assignee is not None or self.open_only
+        return self.stage is not None or self.picks_items
 
     def describe(self):
         parts = []
@@ -87,6 +96,8 @@ class Filters:
             parts.append(f"Assigned to {self.assignee.name}")
         if self.open_only:
             parts.append("Open items only")
+        if self.location:
+            parts.append(f"Location contains “{self.location}”")
         return " · ".join(parts)
 
     def filename(self, production, extension, today):
@@ -97,6 +108,9 @@ class Filters:
             parts.append(slugify(self.assignee.name) or f"person-{self.assignee.pk}")
         if self.open_only:
             parts.append("open")
+        if self.location:
+            slug = slugify(self.location)[:40].strip("-")
+            parts.append(f"at-{slug}" if slug else "location")
         return f"{'-'.join(parts)}-{today:%Y-%m-%d}.{extension}"
 
 

@@ -279,6 +279,8 @@ class ChecklistItemQuerySet(models.QuerySet):
         cleaned data of a ChecklistFilterForm (a missing or empty key is no
         filter). Every condition runs in the database."""
         qs = self.matching(filters.get("q"))
+        if location := filters.get("location"):
+            qs = qs.filter(location__icontains=location)
         assignee = filters.get("assignee")
         if assignee == "none":
             qs = qs.filter(assignee__isnull=True)

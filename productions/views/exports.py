@@ -38,6 +38,7 @@ class ExportFilterForm(forms.Form):
     stage = forms.ModelChoiceField(queryset=None, required=False)
     assignee = forms.ModelChoiceField(queryset=CrewMember.objects.all(), required=False)
     open = forms.BooleanField(required=False)
+    location = forms.CharField(required=False)  # "contains", cut to the field's 200
 
     def __init__(self, *args, production, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +51,7 @@ class ExportFilterForm(forms.Form):
             stage=data.get("stage"),
             assignee=data.get("assignee"),
             open_only=bool(data.get("open")),
+            location=data.get("location", "").strip()[:200],
         )
 
 
