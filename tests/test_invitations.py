@@ -325,3 +325,20 @@ def test_the_service_does_not_invite_an_email_that_already_has_a_login(manager, 
             production, by=manager, email="SAM@example.com", level=Level.VIEWER, request=rf.get("/")
         )
     assert User.objects.filter(email__iexact="sam@example.com").count() == 1
+
+
+def test_resending_an_invitation_is_in_the_activity_log(
+    invited, manager, production, django_capture_on_commit_callbacks
+):
+    user, _ = invited
+    membership = Membership.objects.get(user=user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(manager).post(f"/members/{membership.pk}/resend/")
+
+    entry = Activity.objects.filter(production=production).latest("pk")
+    assert (entry.kind, entry.actor, entry.subject) == (
+        Activity.Kind.INVITATION_RESENT,
+        manager,
+        user.get_username(),
+    )

@@ -72,6 +72,7 @@ class Activity(models.Model):
         MEMBER_ADDED = "member_added", "Member added"
         MEMBER_CHANGED = "member_changed", "Member level changed"
         MEMBER_REMOVED = "member_removed", "Member removed"
+        INVITATION_RESENT = "invitation_resent", "Invitation sent again"
         CREW_ASSIGNED = "crew_assigned", "Crew assigned"
         CREW_REMOVED = "crew_removed", "Crew removed"
         CREW_CREATED = "crew_created", "Crew member added"
@@ -146,6 +147,7 @@ class Activity(models.Model):
         Kind.MEMBER_ADDED: "added the member",
         Kind.MEMBER_CHANGED: "changed the access of",
         Kind.MEMBER_REMOVED: "removed the member",
+        Kind.INVITATION_RESENT: "sent the invitation again to",
         Kind.CREW_ASSIGNED: "assigned",
         Kind.CREW_REMOVED: "removed from the crew",
         Kind.CREW_CREATED: "added the freelancer",

@@ -167,6 +167,8 @@ def resend_invitation(membership: Membership, *, by: User, request: HttpRequest)
         )
     user.set_unusable_password()
     user.save(update_fields=["password"])
+    # The earlier link stopped working: who sent the new one, in the log.
+    log(production, Kind.INVITATION_RESENT, by=by, subject=user.get_username())
     transaction.on_commit(
         lambda: send_invitation(production, by=by, user=user, request=request), robust=True
     )
