@@ -142,6 +142,9 @@ DATABASES = {
     )
 }
 ON_POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+# The well-known demo logins (load_demo) exist only with DEBUG on the
+# embedded SQLite database, never on a deployment.
+EMBEDDED_DATABASE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 # PostgreSQL plans a statement each time it is sent, and for the short
 # queries a page makes planning costs about as much as running them. With

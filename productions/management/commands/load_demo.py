@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from productions import services
@@ -288,9 +288,8 @@ class Command(BaseCommand):
             )
 
     def ensure_demo_user(self):
-        # The well-known demo/demo login exists only for local development on
-        # the embedded SQLite database, never on a production deployment.
-        if not (settings.DEBUG and connection.vendor == "sqlite"):
+        # The well-known demo/demo login: with DEBUG on the embedded SQLite only.
+        if not (settings.DEBUG and settings.EMBEDDED_DATABASE):
             self.stdout.write("Not creating the demo login (needs DEBUG and SQLite).")
             return None
         User = get_user_model()
