@@ -29,7 +29,7 @@ from ..access import (
 )
 from ..exceptions import Conflict
 from ..exports.schedule import call_sheet_pdf_bytes
-from ..forms import CallForm, DayDateForm, DayForm, LocationForm, PersonFilterForm
+from ..schedule_forms import CallForm, DayDateForm, DayForm, LocationForm, PersonFilterForm
 from ..services import schedule as services
 from .common import conflict_message
 

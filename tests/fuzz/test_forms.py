@@ -10,8 +10,9 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from productions.forms import DayForm, LocationForm, ProductionForm
+from productions.forms import ProductionForm
 from productions.models import ChecklistItem, Production
+from productions.schedule_forms import DayForm, LocationForm
 from tests.conftest import client_for
 from tests.factories import (
     AssignmentFactory,
