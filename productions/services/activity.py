@@ -6,7 +6,9 @@ import datetime
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 
+from ..exceptions import Conflict
 from ..models import Activity, BulkAction, ChecklistItem, Production, Stage
 
 Kind = Activity.Kind
@@ -34,6 +36,29 @@ def changes_between(obj: models.Model, fields: dict) -> dict[str, list]:
         old = getattr(obj, name)
         if old != new:
             changes[name] = [display(old), display(new)]
+    return changes
+
+
+def save_edit(
+    current: models.Model, fields: dict, *, version: int | None, by: User | None = None
+) -> dict[str, list]:
+    """The step every versioned edit shares, on the row the caller locked:
+    refuse (Conflict) if someone saved since `version`, else set `fields` and
+    save what they change with the next version (and, with `by`, who and
+    when). The changes, for the log; {} when nothing changed (nothing saved)."""
+    if version is not None and current.version != version:
+        raise Conflict(current)
+    changes = changes_between(current, fields)
+    if not changes:
+        return changes
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.version += 1
+    saved = [*fields, "version"]
+    if by is not None:
+        current.updated_by, current.updated_at = by, timezone.now()
+        saved += ["updated_by", "updated_at"]
+    current.save(update_fields=saved)
     return changes
 
 

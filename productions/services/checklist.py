@@ -8,9 +8,9 @@ from django.db import transaction
 from django.db.models import Count, Max, Window
 from django.utils import timezone
 
-from ..exceptions import Conflict, NeedsConfirmation, StageGated
+from ..exceptions import NeedsConfirmation, StageGated
 from ..models import ChecklistItem, Comment, CrewMember, Stage
-from .activity import Kind, changes_between, display, log, log_many
+from .activity import Kind, display, log, log_many, save_edit
 from .counters import move_counters
 from .locks import lock_item, lock_stage, one_at_a_time
 
@@ -200,17 +200,9 @@ def update_item(
 ) -> ChecklistItem:
     """Save an edited item; refuse (Conflict) if someone saved since `version`."""
     current = lock_item(item.pk)
-    if version is not None and current.version != version:
-        raise Conflict(current)
-    changes = changes_between(current, fields)
-    if not changes:
-        return current
-    for name, value in fields.items():
-        setattr(current, name, value)
-    current.version += 1
-    current.updated_by, current.updated_at = by, timezone.now()
-    current.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
-    _log_item(current, Kind.ITEM_EDITED, by=by, changes=changes)
+    changes = save_edit(current, fields, version=version, by=by)
+    if changes:
+        _log_item(current, Kind.ITEM_EDITED, by=by, changes=changes)
     return current
 
 

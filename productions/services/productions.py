@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..exceptions import Conflict, Gone
+from ..exceptions import Gone
 from ..models import (
     ChecklistItem,
     ChecklistItemTemplate,
@@ -18,7 +18,7 @@ from ..models import (
     Stage,
     StageTemplate,
 )
-from .activity import Kind, changes_between, log
+from .activity import Kind, log, save_edit
 from .locks import lock_production
 
 # Slugs that would shadow another URL under /productions/.
@@ -134,17 +134,9 @@ def update_production(
 ) -> Production:
     """Save edited details; refuse (Conflict) if someone saved since `version`."""
     current = lock_production(production.pk)
-    if version is not None and current.version != version:
-        raise Conflict(current)
-    changes = changes_between(current, fields)
-    if not changes:
-        return current
-    for name, value in fields.items():
-        setattr(current, name, value)
-    current.version += 1
-    current.updated_by = by
-    current.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
-    log(current, Kind.PRODUCTION_EDITED, by=by, subject=current.title, changes=changes)
+    changes = save_edit(current, fields, version=version, by=by)
+    if changes:
+        log(current, Kind.PRODUCTION_EDITED, by=by, subject=current.title, changes=changes)
     return current
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ..exceptions import Conflict, Gone
 from ..models import Call, Location, ShootDay, in_calendar_range
 from ..textclean import visible
-from .activity import Kind, changes_between, display, log
+from .activity import Kind, changes_between, display, log, save_edit
 from .locks import lock_call, lock_day, lock_production
 
 # What add_day and update_day may set (besides the date).
@@ -277,15 +277,9 @@ def update_call(call, *, by, version=None, **fields):
     if unknown:
         raise TypeError(f"update_call cannot change {', '.join(sorted(unknown))}.")
     current = lock_call(call.pk)
-    if version is not None and current.version != version:
-        raise Conflict(current)
-    changes = changes_between(current, fields)
+    changes = save_edit(current, fields, version=version)  # a call keeps no editor
     if not changes:
         return current
-    for name, value in fields.items():
-        setattr(current, name, value)
-    current.version += 1
-    current.save(update_fields=[*fields, "version"])
     log(
         current.day.production,
         Kind.CALL_EDITED,
