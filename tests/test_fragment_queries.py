@@ -69,11 +69,11 @@ def test_a_tick(mina, stages, django_assert_num_queries):
     # 1 session, 2 user, 3 the item with its stage, production and the
     # user's level, 4 savepoint (a BEGIN outside the test's transaction),
     # then the tick (services.set_item_done): 5 the item with its stage,
-    # production and assignee, the item and the stage locked, 6 tick the item,
-    # 7 move its stage's done count (and status), 8 move the production's
-    # counters and live version (read back), 9 the activity entry, 10 release
-    # the savepoint (COMMIT).
-    expected = 10
+    # production and assignee, the item locked, 6 its stage, locked, 7 tick
+    # the item, 8 move its stage's done count (and status), 9 move the
+    # production's counters and live version (read back), 10 the activity
+    # entry, 11 release the savepoint (COMMIT).
+    expected = 11
     # The progress bars come from what the writes read back.
     with django_assert_num_queries(expected):
         response = mina.post(reverse("item_toggle", args=[item.pk]), {"done": "1"}, **HTMX)
@@ -121,10 +121,10 @@ def test_an_edit(mina, stages, django_assert_num_queries):
 def test_a_delete(mina, stages, django_assert_num_queries):
     item = open_item(stages[0])
     # 1 session, 2 user, 3 the item with the user's level, 4 savepoint, 5 lock
-    # the item and its stage, 6 move it to the trash, 7 move the stage's
-    # counters, 8 move the production's counters and live version (read back
-    # for the progress bar), 9 the activity entry, 10 release the savepoint
-    with django_assert_num_queries(10):
+    # the item, 6 lock its stage, 7 move it to the trash, 8 move the stage's
+    # counters, 9 move the production's counters and live version (read back
+    # for the progress bar), 10 the activity entry, 11 release the savepoint
+    with django_assert_num_queries(11):
         response = mina.post(reverse("item_delete", args=[item.pk]), **HTMX)
     assert response.status_code == 200
 

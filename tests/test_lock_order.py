@@ -230,3 +230,51 @@ def test_an_admin_save_of_a_stage_and_a_stage_move_do_not_deadlock(production, m
 
     assert Stage.objects.get(pk=second.pk).name == "Shooting"
     assert wrong_counters() == []
+
+
+def test_a_tick_of_an_item_a_bulk_move_moved_and_a_move_between_its_stages_do_not_deadlock(
+    production, manager, editor
+):
+    wardrobe = StageFactory(production=production, name="Wardrobe", position=1)
+    filming = StageFactory(production=production, name="Filming", position=2)
+    moved = ChecklistItemFactory(stage=filming, title="Steam the coats", position=1)
+    other = ChecklistItemFactory(stage=wardrobe, title="Press the shirts", position=1)
+
+    # The bulk move takes its turn, locks `moved` and Wardrobe, and waits for
+    # Filming (held here). The tick waits for `moved`; the single move waits
+    # for the bulk's turn; a second holder queues for Filming.
+    holding_filming = Holder(filming)
+    bulk = start(
+        lambda: services.bulk_edit(production, [moved.pk], "move", by=manager, stage=wardrobe)
+    )
+    waiting_for_locks(1)
+    tick = start(lambda: services.set_item_done(moved, True, by=editor))
+    waiting_for_locks(2)
+    move = start(lambda: services.move_item(other, by=editor, stage=filming))
+    waiting_for_locks(3)
+    queued = {}
+    queued_holder = start(lambda: queued.setdefault("holder", Holder(filming)))
+    waiting_for_locks(4)
+    # Let go: the bulk moves `moved` to Wardrobe and commits; the queued
+    # holder takes Filming. The tick took `moved` and, when it locked the
+    # item's stage in the same statement, Filming, where the item no longer
+    # is; asked again, it wanted Wardrobe, which the single move had locked
+    # while it waited for Filming: each waited for the other.
+    holding_filming.release()
+    queued_holder()
+    # The tick and the move both wait for Filming now (before the fix); the
+    # fixed tick does not lock Filming, and either waits for Wardrobe behind
+    # the move or has landed already.
+    while tick.thread.is_alive():
+        try:
+            waiting_for_locks(2, timeout=0.2)
+            break
+        except AssertionError:
+            pass
+    queued["holder"].release()
+
+    outcomes = [bulk(), tick(), move()]
+    assert [error for _, error in outcomes if error] == []
+    assert ChecklistItem.objects.get(pk=moved.pk).done
+    assert ChecklistItem.objects.get(pk=other.pk).stage_id == filming.pk
+    assert wrong_counters() == []

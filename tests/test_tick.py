@@ -49,32 +49,35 @@ def test_it_writes_the_item_the_counters_the_version_and_one_entry(production, s
     assert ticked.stage.production.live_version == production.live_version
 
 
-def test_it_takes_five_queries_and_a_replay_one(
+def test_it_takes_six_queries_and_a_replay_one(
     production, stage, editor, django_assert_num_queries
 ):
     items = ChecklistItemFactory.create_batch(2, stage=stage)
 
     # Seven with the test's SAVEPOINT and RELEASE around the service's own
     # transaction (in a request it is a BEGIN and COMMIT, not queries).
-    with django_assert_num_queries(7) as captured:
+    with django_assert_num_queries(8) as captured:
         # 1. SELECT the item, its stage, production and assignee, locking the
-        #    item and the stage (FOR NO KEY UPDATE on PostgreSQL)
-        # 2. UPDATE the item
-        # 3. UPDATE the stage's done count (and its status, which moves here)
-        # 4. UPDATE the production's live version and done count, RETURNING them
-        # 5. INSERT the activity entry
+        #    item (FOR NO KEY UPDATE on PostgreSQL)
+        # 2. SELECT the stage, locking it
+        # 3. UPDATE the item
+        # 4. UPDATE the stage's done count (and its status, which moves here)
+        # 5. UPDATE the production's live version and done count, RETURNING them
+        # 6. INSERT the activity entry
         services.set_item_done(items[0], True, by=editor)
     sql = [query["sql"] for query in captured.captured_queries[1:-1]]
     assert sql[0].startswith("SELECT")
-    assert "productions_checklistitem" in sql[0]
-    assert sql[1].startswith('UPDATE "productions_checklistitem"')
-    assert sql[2].startswith('UPDATE "productions_stage" SET "status"')
-    assert sql[3].startswith('UPDATE "productions_production"')
-    assert "RETURNING" in sql[3]
-    assert sql[4].startswith('INSERT INTO "productions_activity"')
+    assert 'FROM "productions_checklistitem"' in sql[0]
+    assert sql[1].startswith("SELECT")
+    assert 'FROM "productions_stage"' in sql[1]
+    assert sql[2].startswith('UPDATE "productions_checklistitem"')
+    assert sql[3].startswith('UPDATE "productions_stage" SET "status"')
+    assert sql[4].startswith('UPDATE "productions_production"')
+    assert "RETURNING" in sql[4]
+    assert sql[5].startswith('INSERT INTO "productions_activity"')
 
-    with django_assert_num_queries(7):
-        # The same five when the status stays (it is in progress already).
+    with django_assert_num_queries(8):
+        # The same six when the status stays (it is in progress already).
         services.set_item_done(items[1], True, by=editor)
     with django_assert_num_queries(3):
         # 1. SELECT (and lock): already done, nothing is written.

@@ -12,7 +12,7 @@ from ..exceptions import NeedsConfirmation, StageGated
 from ..models import ChecklistItem, Comment, CrewMember, Stage
 from .activity import Kind, display, log, log_many, save_edit
 from .counters import move_counters
-from .locks import lock_item, lock_stage, one_at_a_time
+from .locks import lock_item, lock_item_stage, lock_stage, one_at_a_time
 
 
 def _log_item(item, kind, *, by, **extra):
@@ -211,24 +211,26 @@ def set_item_done(item: ChecklistItem, done: bool, *, by: User) -> ChecklistItem
     """The tick: tick or untick an item, remembering who ticked it and when.
 
     The caller says which state it wants, so a repeated request changes
-    nothing. The busiest write, in five queries (tests/test_tick.py pins
+    nothing. The busiest write, in six queries (tests/test_tick.py pins
     them), in the lock order of locks.py:
 
     1. SELECT the item with its stage, production and assignee, locking the
-       item and its stage (FOR NO KEY UPDATE); Gone if it, its stage or its
-       production was trashed. A replay (already as asked) ends here.
-    2. UPDATE the item: done, done_at, done_by.
-    3. UPDATE the stage: its done count, and its status when the checklist
+       item (FOR NO KEY UPDATE); Gone if it, its stage or its production was
+       trashed. A replay (already as asked) ends here.
+    2. SELECT the stage as it is now, locking it (lock_item_stage).
+    3. UPDATE the item: done, done_at, done_by.
+    4. UPDATE the stage: its done count, and its status when the checklist
        moves it (Stage.status_from_checklist).
-    4. UPDATE the production: live version and done count, read back
+    5. UPDATE the production: live version and done count, read back
        (log(), activity.bump).
-    5. INSERT the activity entry.
+    6. INSERT the activity entry.
 
     The item comes back with `.stage` and `.stage.production` as the tick
     left them."""
-    current = lock_item(item.pk, with_stage=True)
+    current = lock_item(item.pk)
     if current.done == done:
         return current
+    lock_item_stage(current)
     current.done = done
     current.done_at, current.done_by = (timezone.now(), by) if done else (None, None)
     current.save(update_fields=["done", "done_at", "done_by"])
@@ -241,17 +243,18 @@ def set_item_done(item: ChecklistItem, done: bool, *, by: User) -> ChecklistItem
 @transaction.atomic
 def delete_item(item: ChecklistItem, *, by: User) -> ChecklistItem:
     """Move an item to its production's trash."""
-    return _set_trashed(lock_item(item.pk, with_stage=True), by=by, trashed=True)
+    return _set_trashed(lock_item(item.pk), by=by, trashed=True)
 
 
 @transaction.atomic
 def restore_item(item: ChecklistItem, *, by: User) -> ChecklistItem:
-    return _set_trashed(lock_item(item.pk, deleted=True, with_stage=True), by=by, trashed=False)
+    return _set_trashed(lock_item(item.pk, deleted=True), by=by, trashed=False)
 
 
 def _set_trashed(current, *, by, trashed):
-    """Trash or restore an item locked with its stage: the stage's and
+    """Trash or restore a locked item: its stage (locked next) and the
     production's counters lose (or regain) it, in the caller's transaction."""
+    lock_item_stage(current)
     current.deleted_at, current.deleted_by = (timezone.now(), by) if trashed else (None, None)
     current.save(update_fields=["deleted_at", "deleted_by"])
     step = -1 if trashed else 1

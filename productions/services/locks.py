@@ -66,16 +66,13 @@ def one_at_a_time(production_id: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [production_id])
 
 
-def lock_item(pk: int, *, deleted: bool = False, with_stage: bool = False) -> ChecklistItem:
-    """The item, locked, with its stage, production and assignee as they are
-    now; live on a live stage of a live production (or, with `deleted`, in
-    the trash), else Gone. `with_stage`: its stage's row is locked too, in
-    the same query (steps 2 and 3 at once; no writer locks an item after a
-    stage, so the order within the statement cannot matter)."""
+def lock_item(pk: int, *, deleted: bool = False) -> ChecklistItem:
+    """The item, locked (its row only), with its stage, production and
+    assignee as they are now; live on a live stage of a live production (or,
+    with `deleted`, in the trash), else Gone. A writer that moves the stage's
+    counters locks the stage next (`lock_item_stage`)."""
     rows = (
-        ChecklistItem.all_objects.select_for_update(
-            no_key=True, of=("self", "stage") if with_stage else ("self",)
-        )
+        ChecklistItem.all_objects.select_for_update(no_key=True, of=("self",))
         .select_related("stage__production", "assignee")
         .filter(
             pk=pk,
@@ -87,10 +84,25 @@ def lock_item(pk: int, *, deleted: bool = False, with_stage: bool = False) -> Ch
     # An item moved to another stage while this waited for it is dropped:
     # PostgreSQL checks the locked row again against the stage it joined
     # before the wait. Asked again, the query joins the stage it is on now.
+    # (Only the item's row is locked here: locking its stage in the same
+    # statement kept the lock on the stage it had left, and a move waiting
+    # for that stage while holding the new one deadlocked: CI, issue 15.)
     row = rows.first() or rows.first()
     if row is None:
         raise Gone("That item was just deleted.")
     return row
+
+
+def lock_item_stage(item: ChecklistItem) -> Stage:
+    """Lock the stage of a locked item (step 3 after step 2) and put it, as it
+    is now, on `item.stage` (with the production already read). The item's
+    lock keeps it on that stage; Gone if the stage went to the trash."""
+    stage = Stage.objects.select_for_update(no_key=True).filter(pk=item.stage_id).first()
+    if stage is None:
+        raise Gone("That stage was just deleted.")
+    stage.production = item.stage.production
+    item.stage = stage
+    return stage
 
 
 def lock_stage(pk: int, *, deleted: bool = False) -> Stage:
